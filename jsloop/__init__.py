@@ -1,0 +1,59 @@
+"""jsloop: the Node.js event loop, in Python.
+
+``setTimeout``/``setImmediate``/``nextTick``/``queueMicrotask``/``Promise`` and
+async functions run in exactly the order Node.js 20 runs them; servers run
+single-threaded on epoll; blocking disk and DNS work goes to a thread pool
+whose completions come back into the same loop. See docs/ for the phases,
+queues and guarantees, and ../shared/API.md for the contract these names keep.
+"""
+
+from __future__ import annotations
+
+from ._clock import Clock, FakeClock
+from ._loop import run
+from .asyncfn import asyncfn
+from .errors import AggregateError, RejectionError, UnhandledPromiseRejection
+from .events import EventEmitter
+from .process import process
+from .promise import Promise
+from .timers import (
+    Immediate,
+    Timeout,
+    TimeoutOverflowWarning,
+    clearImmediate,
+    clearInterval,
+    clearTimeout,
+    nextTick,
+    queueMicrotask,
+    setImmediate,
+    setInterval,
+    setTimeout,
+    sleep,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AggregateError",
+    "Clock",
+    "EventEmitter",
+    "FakeClock",
+    "Immediate",
+    "Promise",
+    "RejectionError",
+    "Timeout",
+    "TimeoutOverflowWarning",
+    "UnhandledPromiseRejection",
+    "asyncfn",
+    "clearImmediate",
+    "clearInterval",
+    "clearTimeout",
+    "nextTick",
+    "process",
+    "queueMicrotask",
+    "run",
+    "setImmediate",
+    "setInterval",
+    "setTimeout",
+    "sleep",
+]

@@ -1,0 +1,5 @@
+"""``python -m jsloop SCRIPT.py [ARGS]``."""
+
+from .cli import main
+
+raise SystemExit(main())

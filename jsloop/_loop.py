@@ -1,0 +1,546 @@
+"""The loop: libuv's phases in Node's order, liveness, and ``run``.
+
+Owns: the Loop (one per ``run``, one per thread), a function per phase, the
+poll timeout, I/O watchers, cross-thread posting with its wakeup fd, and the
+top-level ``run`` that plays the part of ``node script.js``.
+
+One turn, as ``uv_run`` in libuv 1.46 does it (ORDERING.md §1)::
+
+    timers (once, before the first turn)
+    while alive:
+        pending -> idle/prepare -> poll(timeout) -> check -> close
+        -> update clock -> timers
+
+Node wraps that: when the loop runs dry it emits 'beforeExit' (which may
+revive it), then 'exit'. Every callback the loop calls is followed by the
+nextTick/microtask drain (``make_callback``); the timers and check phases
+drain between callbacks themselves (timers.py).
+
+Alive means: a referenced timer or immediate, an active referenced handle
+(I/O watcher, server, ...), an in-flight request (thread-pool job), or
+pending/closing callbacks. Cross-thread ``post`` alone does not keep the loop
+alive: the request that will post does (python/asyncio#3).
+
+Imports: everything below it (_clock, _queues, _poller, promise, timers,
+process, asyncfn, errors).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import socket
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from ._clock import Clock
+from ._poller import READABLE, WRITABLE, Poller, make_poller
+from ._queues import TaskQueues
+from ._runtime import state
+from .process import (
+    MODES,
+    Fatal,
+    ProcessExit,
+    handle_uncaught,
+    process,
+    process_rejections,
+)
+from .timers import process_immediates, process_timers
+
+__all__ = ["READABLE", "WRITABLE", "IOWatcher", "Loop", "run"]
+
+
+class IOWatcher:
+    """Interest in one fd; its callback runs in the poll phase (``make_callback`` rules)."""
+
+    __slots__ = ("callback", "events", "fd", "loop", "refed", "registered")
+
+    def __init__(self, loop: Loop, fd: int, callback: Callable[[int], Any]) -> None:
+        self.loop = loop
+        self.fd = fd
+        self.callback = callback
+        self.events = 0
+        self.refed = True
+        self.registered = False
+
+    def start(self, events: int) -> None:
+        """Watch for ``events`` (READABLE | WRITABLE), replacing the previous interest."""
+        if events == self.events:
+            return
+        loop = self.loop
+        was_active = self.events != 0
+        if not self.registered:
+            if self.fd in loop.watchers:
+                raise ValueError(f"fd {self.fd} is already watched by this loop")
+            loop.watchers[self.fd] = self
+            loop.poller.register(self.fd, events)
+            self.registered = True
+        else:
+            loop.poller.modify(self.fd, events)
+        self.events = events
+        if self.refed and not was_active:
+            loop.handle_refs += 1
+
+    def stop(self) -> None:
+        """No interest in any event; the fd stays registered (cheap to restart)."""
+        if not self.events:
+            return
+        self.loop.poller.modify(self.fd, 0)
+        self.events = 0
+        if self.refed:
+            self.loop.handle_refs -= 1
+
+    def close(self) -> None:
+        """Forget the fd: call this before closing it."""
+        if self.events and self.refed:
+            self.loop.handle_refs -= 1
+        self.events = 0
+        if self.registered:
+            self.registered = False
+            self.loop.poller.unregister(self.fd)
+            if self.loop.watchers.get(self.fd) is self:
+                del self.loop.watchers[self.fd]
+
+    def ref(self) -> None:
+        if not self.refed:
+            self.refed = True
+            if self.events:
+                self.loop.handle_refs += 1
+
+    def unref(self) -> None:
+        if self.refed:
+            self.refed = False
+            if self.events:
+                self.loop.handle_refs -= 1
+
+    def has_ref(self) -> bool:
+        return self.refed
+
+    @property
+    def active(self) -> bool:
+        return self.events != 0
+
+
+class Loop:
+    """One event loop. Only its own thread touches it, except ``post``."""
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        self.clock = clock if clock is not None else Clock()
+        self.now = self.clock.now_ns() // 1_000_000
+        self.queues = TaskQueues(self.handle_uncaught, process_rejections)
+        # timers (timers.py reads and writes these)
+        self.timer_lists: dict[int, Any] = {}
+        self.timer_queue: list[tuple[int, int, Any]] = []
+        self.list_id = 0
+        self.next_expiry: float = math.inf
+        self.uv_timer_due: int | None = None
+        self.timer_refs = 0
+        # immediates
+        self.immediates: deque[Any] = deque()
+        self.immediate_count = 0
+        self.immediate_refs = 0
+        # handles, requests, deferred callbacks
+        self.handle_refs = 0
+        self.req_refs = 0
+        self.pending: deque[tuple[Callable[..., Any], tuple[Any, ...]]] = deque()
+        self.closing: list[tuple[Callable[..., Any], tuple[Any, ...]]] = []
+        # I/O
+        self._poller: Poller | None = None
+        self.watchers: dict[int, IOWatcher] = {}
+        self._posted: deque[tuple[Callable[..., Any], tuple[Any, ...]]] = deque()
+        self._wake_r = -1
+        self._wake_w = -1
+        self._wake_sock: tuple[socket.socket, socket.socket] | None = None
+        self._wake_pending = False
+        self._wake_watcher: IOWatcher | None = None
+        self._threadpool: Any = None
+        self._close_hooks: list[Callable[[], Any]] = []
+        self.stopping = False
+        self.closed = False
+        # Created up front (one eventfd) so any thread may ``post`` at any time.
+        self._ensure_wakeup()
+
+    # -- clock ------------------------------------------------------------------------
+
+    def update_time(self) -> int:
+        """Refresh the cached whole-ms loop clock (uv_update_time)."""
+        self.now = self.clock.now_ns() // 1_000_000
+        return self.now
+
+    def timer_start(self) -> int:
+        """Refresh the clock and return a timer start: the real time rounded *up*."""
+        ns = self.clock.now_ns()
+        self.now = ns // 1_000_000
+        return -(-ns // 1_000_000)
+
+    def schedule_timer(self, expiry: int) -> None:
+        """(Re)arm the single libuv timer Node uses, due at loop time ``expiry``."""
+        self.uv_timer_due = expiry
+
+    # -- callbacks ----------------------------------------------------------------------
+
+    def drain(self) -> None:
+        q = self.queues
+        if q.ticks or q.micro or q.pending_unhandled or q.async_handled:
+            q.drain()
+
+    def make_callback(self, cb: Callable[..., Any], *args: Any) -> None:
+        """Node's MakeCallback: run ``cb``; route an exception; drain after."""
+        try:
+            cb(*args)
+        except Exception as exc:
+            self.handle_uncaught(exc)
+            return
+        q = self.queues
+        if q.ticks or q.micro or q.pending_unhandled or q.async_handled:
+            q.drain()
+
+    def handle_uncaught(self, exc: BaseException, origin: str = "uncaughtException") -> None:
+        handle_uncaught(exc, origin)
+
+    # -- liveness -----------------------------------------------------------------------
+
+    def alive(self) -> bool:
+        return bool(
+            self.timer_refs > 0
+            or self.immediate_refs > 0
+            or self.handle_refs > 0
+            or self.req_refs > 0
+            or self.pending
+            or self.closing
+        )
+
+    def ref_req(self) -> None:
+        self.req_refs += 1
+
+    def unref_req(self) -> None:
+        self.req_refs -= 1
+
+    def ref_handle(self) -> None:
+        self.handle_refs += 1
+
+    def unref_handle(self) -> None:
+        self.handle_refs -= 1
+
+    def defer_pending(self, cb: Callable[..., Any], *args: Any) -> None:
+        self.pending.append((cb, args))
+
+    def defer_close(self, cb: Callable[..., Any], *args: Any) -> None:
+        self.closing.append((cb, args))
+
+    def on_close(self, fn: Callable[[], Any]) -> None:
+        self._close_hooks.append(fn)
+
+    # -- I/O ----------------------------------------------------------------------------
+
+    @property
+    def poller(self) -> Poller:
+        p = self._poller
+        if p is None:
+            p = self._poller = make_poller()
+        return p
+
+    def io_watch(self, fd: int, callback: Callable[[int], Any]) -> IOWatcher:
+        """A watcher for ``fd``; nothing is registered until ``start``."""
+        return IOWatcher(self, fd, callback)
+
+    @property
+    def threadpool(self) -> Any:
+        pool = self._threadpool
+        if pool is None:
+            from ._threadpool import ThreadPool
+
+            pool = self._threadpool = ThreadPool(self)
+        return pool
+
+    def _ensure_wakeup(self) -> None:
+        if self._wake_watcher is not None:
+            return
+        if hasattr(os, "eventfd"):
+            fd = os.eventfd(0, os.EFD_NONBLOCK | os.EFD_CLOEXEC)
+            self._wake_r = self._wake_w = fd
+        else:  # pragma: no cover - non-Linux
+            a, b = socket.socketpair()
+            a.setblocking(False)
+            b.setblocking(False)
+            self._wake_sock = (a, b)
+            self._wake_r, self._wake_w = a.fileno(), b.fileno()
+        w = IOWatcher(self, self._wake_r, self._on_wakeup)
+        w.unref()
+        w.start(READABLE)
+        self._wake_watcher = w
+
+    def post(self, cb: Callable[..., Any], *args: Any) -> None:
+        """Thread-safe: run ``cb(*args)`` on the loop thread in the poll phase.
+
+        Safe from other threads and from signal handlers: a deque append and at
+        most one eventfd write per batch (libuv's async.c skips the write when a
+        wakeup is already pending).
+        """
+        self._posted.append((cb, args))
+        if not self._wake_pending:
+            self._wake_pending = True
+            try:
+                if self._wake_sock is None:
+                    os.eventfd_write(self._wake_w, 1)
+                else:  # pragma: no cover
+                    os.write(self._wake_w, b"\0")
+            except (BlockingIOError, OSError):
+                pass
+
+    def _on_wakeup(self, events: int) -> None:
+        self._wake_pending = False
+        try:
+            if self._wake_sock is None:
+                os.eventfd_read(self._wake_r)
+            else:  # pragma: no cover
+                os.read(self._wake_r, 4096)
+        except (BlockingIOError, OSError):
+            pass
+        posted = self._posted
+        while posted:
+            cb, args = posted.popleft()
+            self.make_callback(cb, *args)
+
+    # -- phases -------------------------------------------------------------------------
+
+    def run_timers(self) -> None:
+        """libuv's uv__run_timers with Node's one timer: RunTimers while it is due."""
+        while self.uv_timer_due is not None and self.uv_timer_due <= self.now:
+            self.uv_timer_due = None
+            self._node_run_timers()
+
+    def _node_run_timers(self) -> None:
+        now = self.update_time()
+        while True:
+            try:
+                ret = process_timers(self, now)
+                break
+            except Exception as exc:
+                # The remaining timers of the walk run before this callback's ticks.
+                self.handle_uncaught(exc)
+        if ret:
+            expiry = abs(ret)
+            self.uv_timer_due = expiry if expiry > self.now else self.now + 1
+        self.drain()
+
+    def run_pending(self) -> None:
+        if not self.pending:
+            return
+        batch = self.pending
+        self.pending = deque()
+        for cb, args in batch:
+            self.make_callback(cb, *args)
+
+    def backend_timeout(self) -> float:
+        """How long poll may block, in ms (float; -1 = forever)."""
+        if self.stopping or not (self.handle_refs or self.req_refs or self.timer_refs):
+            if not self.alive():
+                return 0
+        if self.immediate_refs > 0 or self.pending or self.closing:
+            return 0
+        due = self.uv_timer_due
+        if due is None:
+            return -1
+        # Wait until the real clock reaches ``due`` ms: never wake early.
+        remaining = due - self.clock.now_ns() / 1_000_000
+        return remaining if remaining > 0 else 0
+
+    def run_poll(self, timeout: float) -> None:
+        watchers = self.watchers
+        if self.clock.fake:
+            ready = self.poller.poll(0)
+            if not ready and timeout != 0:
+                if timeout < 0:
+                    ready = self.poller.poll(-1)
+                else:
+                    self.clock.sleep_ms(timeout)
+        else:
+            ready = self.poller.poll(-1 if timeout < 0 else math.ceil(timeout))
+        for fd, events in ready:
+            w = watchers.get(fd)
+            if w is None or not w.events:
+                continue
+            try:
+                w.callback(events)
+            except Exception as exc:
+                self.handle_uncaught(exc)
+                continue
+            q = self.queues
+            if q.ticks or q.micro or q.pending_unhandled or q.async_handled:
+                q.drain()
+
+    def run_check(self) -> None:
+        if self.immediate_count:
+            process_immediates(self)
+
+    def run_closing(self) -> None:
+        if not self.closing:
+            return
+        # libuv pushes closing handles on the front of a list: they run newest first.
+        batch = self.closing
+        self.closing = []
+        for cb, args in reversed(batch):
+            self.make_callback(cb, *args)
+
+    # -- running ------------------------------------------------------------------------
+
+    def uv_run(self) -> None:
+        """``uv_run(loop, UV_RUN_DEFAULT)``."""
+        alive = self.alive()
+        if alive and not self.stopping:
+            self.update_time()
+            self.run_timers()
+        while alive and not self.stopping:
+            self.run_pending()
+            timeout = self.backend_timeout()
+            self.run_poll(timeout)
+            self.run_check()
+            self.run_closing()
+            self.update_time()
+            self.run_timers()
+            alive = self.alive()
+
+    def spin(self) -> None:
+        """Node's SpinEventLoop: run, emit 'beforeExit', run again while revived."""
+        while True:
+            self.uv_run()
+            if self.stopping:
+                return
+            self.make_callback(process.emit, "beforeExit", process.exitCode or 0)
+            if not self.alive():
+                return
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        for hook in self._close_hooks:
+            try:
+                hook()
+            except Exception:  # pragma: no cover - cleanup must not mask the result
+                pass
+        if self._threadpool is not None:
+            self._threadpool.shutdown()
+        if self._wake_watcher is not None:
+            self._wake_watcher.close()
+            if self._wake_sock is None:
+                os.close(self._wake_r)
+            else:  # pragma: no cover
+                for s in self._wake_sock:
+                    s.close()
+        if self._poller is not None:
+            self._poller.close()
+
+
+# -- run ------------------------------------------------------------------------------------
+
+
+class RunResult:
+    __slots__ = ("exit_code", "value")
+
+    def __init__(self, value: Any, exit_code: int) -> None:
+        self.value = value
+        self.exit_code = exit_code
+
+
+def _emit_exit(code: int) -> None:
+    process.exitCode = code
+    process.emit("exit", code)
+
+
+def run_program(
+    main: Callable[..., Any],
+    args: tuple[Any, ...],
+    *,
+    clock: Clock | None = None,
+    unhandled_rejections: str | None = None,
+) -> RunResult:
+    """Run ``main(*args)`` as a script's top level, then the loop; never leaks the loop.
+
+    Raises ``Fatal`` for an uncaught exception (after 'exit' listeners ran) and
+    ``ProcessExit`` for ``process.exit``.
+    """
+    from .asyncfn import start
+    from .promise import REJECTED, Promise
+
+    if state.loop is not None:
+        raise RuntimeError("jsloop.run() cannot be called while a jsloop loop runs in this thread")
+    mode = unhandled_rejections or os.environ.get("JSLOOP_UNHANDLED_REJECTIONS") or "throw"
+    if mode not in MODES:
+        raise ValueError(f"unhandled_rejections must be one of {', '.join(MODES)}; got {mode!r}")
+    loop = Loop(clock)
+    state.loop = loop
+    process.unhandled_rejections = mode
+    try:
+        try:
+            result: Any = None
+            try:
+                result = main(*args)
+                if hasattr(result, "__await__") and hasattr(result, "send"):
+                    result = start(result)
+            except Exception as exc:
+                loop.handle_uncaught(exc)
+            loop.drain()
+            loop.spin()
+            code = process.exitCode or 0
+            if isinstance(result, Promise) and result._state == REJECTED and not code:
+                code = 1
+            _emit_exit(code)
+            return RunResult(result, code)
+        except Fatal as fatal:
+            loop.stopping = True
+            try:
+                _emit_exit(fatal.code)
+            except Exception:  # pragma: no cover - an 'exit' listener failing while dying
+                pass
+            raise
+        except ProcessExit as pexit:
+            loop.stopping = True
+            _emit_exit(pexit.code)
+            raise
+    finally:
+        try:
+            loop.close()
+        finally:
+            state.loop = None
+            process._reset()
+
+
+def run(
+    main: Callable[..., Any],
+    *args: Any,
+    clock: Clock | None = None,
+    unhandled_rejections: str | None = None,
+) -> Any:
+    """Run ``main(*args)`` as a script's top level, then the loop until nothing is alive.
+
+    Returns what ``main`` returned; for a Promise (or an ``async def`` /
+    ``@asyncfn`` main) its fulfilled value, or raises its rejection reason. An
+    uncaught exception in any callback ends the run and is raised here (after
+    'exit' listeners ran with code 1) unless an 'uncaughtException' listener
+    handles it. ``process.exit(code)`` raises ``SystemExit(code)``.
+    """
+    from .errors import RejectionError
+    from .promise import FULFILLED, REJECTED, Promise
+
+    try:
+        outcome = run_program(
+            main, args, clock=clock, unhandled_rejections=unhandled_rejections
+        )
+    except Fatal as fatal:
+        raise fatal.exc.with_traceback(fatal.exc.__traceback__) from None
+    except ProcessExit as pexit:
+        raise SystemExit(pexit.code) from None
+    value = outcome.value
+    if isinstance(value, Promise):
+        if value._state == FULFILLED:
+            return value._value
+        if value._state == REJECTED:
+            reason = value._value
+            if isinstance(reason, BaseException):
+                raise reason
+            raise RejectionError(reason)
+        raise RuntimeError("main's promise never settled (the loop ran dry first)")
+    return value

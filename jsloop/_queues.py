@@ -1,0 +1,91 @@
+"""The nextTick queue and the microtask queue, and their drain.
+
+Owns: the two FIFO queues that run outside the loop's phases, and the
+bookkeeping for rejections that may be unhandled (Node's
+``pendingUnhandledRejections`` / ``asyncHandledRejections``).
+
+The drain is Node's ``processTicksAndRejections`` (lib/internal/process/
+task_queues.js)::
+
+    repeat:
+        run nextTick callbacks until that queue is empty
+        run microtasks until that queue is empty
+    until the nextTick queue is empty and the rejection sweep did nothing
+
+It runs after the top-level script and after every single callback the loop
+calls (each timer, immediate, I/O and close callback). Microtask entries are
+``(fn, a, b)`` triples called as ``fn(a, b)``: promise jobs never raise (they
+turn exceptions into rejections), ``queueMicrotask`` jobs route exceptions to
+the uncaught-exception handler themselves.
+
+Imports: stdlib, errors.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from contextvars import Context
+from typing import Any
+
+
+class TaskQueues:
+    __slots__ = (
+        "async_handled",
+        "micro",
+        "on_uncaught",
+        "pending_unhandled",
+        "sweep",
+        "ticks",
+    )
+
+    def __init__(
+        self,
+        on_uncaught: Callable[[BaseException], None],
+        sweep: Callable[[TaskQueues], bool],
+    ) -> None:
+        self.ticks: deque[tuple[Callable[..., Any], tuple[Any, ...], Context]] = deque()
+        self.micro: deque[tuple[Callable[[Any, Any], None], Any, Any]] = deque()
+        # Promises rejected with no handler, in rejection order (§7 of ORDERING.md).
+        self.pending_unhandled: list[Any] = []
+        # Promises that got a handler after 'unhandledRejection' was emitted for them.
+        self.async_handled: list[Any] = []
+        self.on_uncaught = on_uncaught
+        self.sweep = sweep
+
+    def has_work(self) -> bool:
+        return bool(self.ticks or self.micro or self.pending_unhandled or self.async_handled)
+
+    def drain(self) -> None:
+        """Node's processTicksAndRejections."""
+        ticks = self.ticks
+        while True:
+            while ticks:
+                cb, args, ctx = ticks.popleft()
+                try:
+                    ctx.run(cb, *args)
+                except Exception as exc:
+                    # A throw in a tick leaves the remaining ticks queued; they run next.
+                    self.on_uncaught(exc)
+            self.run_microtasks()
+            if ticks:
+                continue
+            if not (self.pending_unhandled or self.async_handled) or not self.sweep(self):
+                return
+
+    def run_microtasks(self) -> None:
+        micro = self.micro
+        pop = micro.popleft
+        while micro:
+            fn, a, b = pop()
+            fn(a, b)
+
+
+def run_queued_microtask(cb: Callable[[], Any], ctx: Context) -> None:
+    """A ``queueMicrotask`` job: an exception is uncaught, the other microtasks go on."""
+    try:
+        ctx.run(cb)
+    except Exception as exc:
+        from ._runtime import state
+
+        state.loop.queues.on_uncaught(exc)

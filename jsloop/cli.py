@@ -1,0 +1,75 @@
+"""The script runner: ``jsloop SCRIPT.py [ARGS]`` as ``node script.js`` runs a file.
+
+The module's top level is the first macrotask; the loop then runs until
+nothing keeps it alive. Exit code: ``process.exitCode`` (0 by default) on a
+clean drain, 1 on an uncaught exception or unhandled rejection (traceback on
+stderr), the code given to ``process.exit(code)``.
+
+Imports: anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import runpy
+import sys
+import traceback
+from typing import Any
+
+from ._loop import run_program
+from .errors import UnhandledPromiseRejection
+from .process import MODES, Fatal, ProcessExit, process
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="jsloop",
+        description="Run a Python script on the jsloop event loop, as node runs a .js file.",
+    )
+    p.add_argument(
+        "--unhandled-rejections",
+        choices=MODES,
+        default=None,
+        help="what an unhandled rejection does (Node's modes; default: throw)",
+    )
+    p.add_argument("script", help="the Python script to run")
+    p.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the script")
+    return p
+
+
+def print_uncaught(exc: BaseException) -> None:
+    if isinstance(exc, UnhandledPromiseRejection):
+        sys.stderr.write(f"UnhandledPromiseRejection: {exc}\n")
+        return
+    traceback.print_exception(exc, file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ns = _parser().parse_args(argv)
+    script = os.path.abspath(ns.script)
+    if not os.path.exists(script):
+        sys.stderr.write(f"jsloop: cannot find script {ns.script!r}\n")
+        return 1
+    sys.argv = [script, *ns.args]
+    sys.path.insert(0, os.path.dirname(script))
+    process.argv = [sys.executable, script, *ns.args]
+
+    def top() -> Any:
+        runpy.run_path(script, run_name="__main__")
+
+    try:
+        outcome = run_program(top, (), unhandled_rejections=ns.unhandled_rejections)
+    except Fatal as fatal:
+        sys.stdout.flush()
+        print_uncaught(fatal.exc)
+        return fatal.code
+    except ProcessExit as pexit:
+        sys.stdout.flush()
+        return pexit.code
+    sys.stdout.flush()
+    return outcome.exit_code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,468 @@
+"""Timers and immediates, as Node's lib/internal/timers.js files them.
+
+Owns: Timeout and Immediate handles, the per-duration timer lists and their
+priority queue, ``processTimers``/``listOnTimeout`` (run by the loop's timers
+phase), the immediate queue (run by the check phase), refs, and ``sleep``.
+
+Why lists by duration and not one heap of timers: Node keeps one linked list
+per distinct (truncated) duration, in insertion order, and a priority queue of
+lists keyed by ``(expiry, id)``. A walk only looks at a list's head, so a due
+timer can wait behind a not-yet-due one of the same list (ORDERING.md §3.2).
+A per-timer heap would order some programs differently from Node.
+
+Clock: the loop clock is Node's cached whole-millisecond clock (``loop.now``).
+A timer's start is taken as the *ceiling* of the real time at the call, so a
+timer never fires before ``ms`` have really passed since the call (Node, which
+truncates, can fire up to 1 ms early). Walk decisions use the floor clock, as
+Node does, so timers made in the same millisecond still batch together.
+
+The single libuv timer Node drives is modelled too (``loop.uv_timer_due``):
+it is what makes a 0 ms timer created in the trailing drain of a walk run
+before the check phase when the clock moved (ORDERING.md §3.2, quirk).
+
+Imports: _runtime, _compat, errors, promise.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import math
+import warnings
+from collections.abc import Callable
+from heapq import heappop, heappush
+from typing import Any
+
+from ._runtime import get_loop, state
+from .errors import ensure_callable
+from .promise import Promise, resolve_promise
+
+TIMEOUT_MAX = 2**31 - 1
+
+_copy_context = contextvars.copy_context
+
+
+class TimeoutOverflowWarning(RuntimeWarning):
+    """Node's warning for a delay that does not fit in a 32-bit signed integer."""
+
+
+def _to_number(value: Any) -> float:
+    """JavaScript's ``Number(x)`` for the values a delay may be."""
+    if value is None:
+        return math.nan
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        s = value.strip()
+        if not s:
+            return 0.0
+        try:
+            return float(s)
+        except ValueError:
+            try:
+                return float(int(s, 0))
+            except ValueError:
+                return math.nan
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def coerce_delay(ms: Any) -> float:
+    """Node's delay coercion: anything outside [1, 2**31-1] (or NaN) becomes 1."""
+    if type(ms) is int and 1 <= ms <= TIMEOUT_MAX:
+        return ms
+    after = _to_number(ms)
+    if not (1 <= after <= TIMEOUT_MAX):
+        if after > TIMEOUT_MAX:
+            warnings.warn(
+                f"{ms} does not fit into a 32-bit signed integer.\n"
+                "Timeout duration was set to 1.",
+                TimeoutOverflowWarning,
+                stacklevel=3,
+            )
+        after = 1
+    return after
+
+
+class TimerList:
+    """One list per duration: a circular doubly-linked list with itself as sentinel."""
+
+    __slots__ = ("_next", "_prev", "expiry", "id", "msecs")
+
+    def __init__(self, msecs: int, expiry: int, list_id: int) -> None:
+        self.msecs = msecs
+        self.expiry = expiry
+        self.id = list_id
+        self._next: Any = self
+        self._prev: Any = self
+
+
+def _append(lst: TimerList, item: Timeout) -> None:
+    if item._next is not None:
+        _remove(item)
+    tail = lst._prev
+    item._prev = tail
+    item._next = lst
+    tail._next = item
+    lst._prev = item
+
+
+def _remove(item: Timeout) -> None:
+    nxt = item._next
+    if nxt is None:
+        return
+    prv = item._prev
+    prv._next = nxt
+    nxt._prev = prv
+    item._next = None
+    item._prev = None
+
+
+class Timeout:
+    """Node's Timeout: what ``setTimeout``/``setInterval`` return."""
+
+    __slots__ = (
+        "_args",
+        "_ctx",
+        "_destroyed",
+        "_idle_start",
+        "_idle_timeout",
+        "_loop",
+        "_next",
+        "_on_timeout",
+        "_prev",
+        "_refed",
+        "_repeat",
+        "__weakref__",
+    )
+
+    def __init__(
+        self,
+        loop: Any,
+        callback: Callable[..., Any],
+        after: float,
+        args: tuple[Any, ...],
+        repeat: bool,
+        refed: bool,
+    ) -> None:
+        self._loop = loop
+        self._on_timeout: Callable[..., Any] | None = callback
+        self._idle_timeout: float = after
+        self._args = args
+        self._repeat: float | None = after if repeat else None
+        self._idle_start = 0
+        self._destroyed = False
+        self._refed: bool | None = refed
+        self._ctx = _copy_context()
+        self._next: Any = None
+        self._prev: Any = None
+        if refed:
+            loop.timer_refs += 1
+        insert(loop, self, after, loop.timer_start())
+
+    def ref(self) -> Timeout:
+        if not self._refed:
+            self._refed = True
+            if not self._destroyed:
+                self._loop.timer_refs += 1
+        return self
+
+    def unref(self) -> Timeout:
+        if self._refed:
+            self._refed = False
+            if not self._destroyed:
+                self._loop.timer_refs -= 1
+        return self
+
+    def hasRef(self) -> bool:
+        return bool(self._refed)
+
+    def refresh(self) -> Timeout:
+        """Re-file the timer at the end of its list with start = now; re-arms a fired one."""
+        loop = self._loop
+        if self._idle_timeout < 0:
+            return self
+        refed = bool(self._refed)
+        insert(loop, self, self._idle_timeout, loop.timer_start())
+        if self._destroyed:
+            self._destroyed = False
+            if refed:
+                loop.timer_refs += 1
+        self._refed = refed
+        return self
+
+    def close(self) -> Timeout:
+        clearTimeout(self)
+        return self
+
+    def __enter__(self) -> Timeout:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        clearTimeout(self)
+
+    def __repr__(self) -> str:
+        kind = "Interval" if self._repeat is not None else "Timeout"
+        state_ = "cleared" if self._idle_timeout < 0 else ("fired" if self._destroyed else "armed")
+        return f"<{kind} {self._idle_timeout}ms {state_}{'' if self._refed else ' unref'}>"
+
+
+def insert(loop: Any, item: Timeout, msecs: float, start: int) -> None:
+    """Node's ``insert``: file ``item`` in the list for ``trunc(msecs)``."""
+    key = int(msecs)
+    item._idle_start = start
+    lists = loop.timer_lists
+    lst = lists.get(key)
+    if lst is None:
+        expiry = start + key
+        loop.list_id += 1
+        lst = TimerList(key, expiry, loop.list_id)
+        lists[key] = lst
+        heappush(loop.timer_queue, (expiry, lst.id, lst))
+        if loop.next_expiry > expiry:
+            loop.schedule_timer(expiry)
+            loop.next_expiry = expiry
+    _append(lst, item)
+
+
+def unenroll(item: Timeout) -> None:
+    if item._destroyed:
+        return
+    loop = item._loop
+    item._destroyed = True
+    if item._refed:
+        loop.timer_refs -= 1
+    item._refed = None
+    _remove(item)
+    key = int(item._idle_timeout)
+    lst = loop.timer_lists.get(key)
+    if lst is not None and lst._next is lst:
+        del loop.timer_lists[key]
+        lst.id = -1  # its heap entry is now stale
+    item._idle_timeout = -1
+
+
+def _peek_list(loop: Any) -> TimerList | None:
+    """The first live list of the priority queue (stale entries are dropped lazily)."""
+    queue = loop.timer_queue
+    lists = loop.timer_lists
+    while queue:
+        expiry, list_id, lst = queue[0]
+        if lst.id == list_id and lists.get(lst.msecs) is lst:
+            return lst  # type: ignore[no-any-return]
+        heappop(queue)
+    return None
+
+
+def _requeue(loop: Any, lst: TimerList) -> None:
+    loop.list_id += 1
+    lst.id = loop.list_id
+    heappush(loop.timer_queue, (lst.expiry, lst.id, lst))
+
+
+def process_timers(loop: Any, now: int) -> int:
+    """Node's ``processTimers(now)``: returns the next expiry (negative if unref'd), 0 if none."""
+    loop.next_expiry = math.inf
+    ran_list = False
+    while True:
+        lst = _peek_list(loop)
+        if lst is None:
+            return 0
+        if lst.expiry > now:
+            loop.next_expiry = lst.expiry
+            return lst.expiry if loop.timer_refs > 0 else -lst.expiry
+        if ran_list:
+            loop.drain()
+        else:
+            ran_list = True
+        _list_on_timeout(loop, lst, now)
+
+
+def _list_on_timeout(loop: Any, lst: TimerList, now: int) -> None:
+    msecs = lst.msecs
+    ran_timer = False
+    while True:
+        timer = lst._next
+        if timer is lst:
+            break
+        if now - timer._idle_start < msecs:
+            lst.expiry = max(timer._idle_start + msecs, now + 1)
+            _requeue(loop, lst)
+            return
+        if ran_timer:
+            loop.drain()
+        else:
+            ran_timer = True
+        _remove(timer)
+        callback = timer._on_timeout
+        if callback is None:
+            if not timer._destroyed:
+                timer._destroyed = True
+                if timer._refed:
+                    loop.timer_refs -= 1
+            continue
+        start = loop.timer_start() if timer._repeat is not None else 0
+        try:
+            timer._ctx.run(callback, *timer._args)
+        finally:
+            if timer._repeat is not None and timer._idle_timeout != -1:
+                timer._idle_timeout = timer._repeat
+                insert(loop, timer, timer._idle_timeout, start)
+            elif timer._next is None and not timer._destroyed:
+                timer._destroyed = True
+                if timer._refed:
+                    loop.timer_refs -= 1
+    # The list is empty: drop it (unless a new list for this duration replaced it).
+    if loop.timer_lists.get(msecs) is lst:
+        del loop.timer_lists[msecs]
+        lst.id = -1
+
+
+# -- immediates -------------------------------------------------------------------------
+
+
+class Immediate:
+    """Node's Immediate: what ``setImmediate`` returns."""
+
+    __slots__ = ("_args", "_ctx", "_destroyed", "_loop", "_on_immediate", "_refed", "__weakref__")
+
+    def __init__(self, loop: Any, callback: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        self._loop = loop
+        self._on_immediate: Callable[..., Any] | None = callback
+        self._args = args
+        self._ctx = _copy_context()
+        self._destroyed = False
+        self._refed: bool | None = True
+        loop.immediate_count += 1
+        loop.immediate_refs += 1
+        loop.immediates.append(self)
+
+    def ref(self) -> Immediate:
+        if self._refed is False:
+            self._refed = True
+            self._loop.immediate_refs += 1
+        return self
+
+    def unref(self) -> Immediate:
+        if self._refed:
+            self._refed = False
+            self._loop.immediate_refs -= 1
+        return self
+
+    def hasRef(self) -> bool:
+        return bool(self._refed)
+
+    def __repr__(self) -> str:
+        return f"<Immediate {'done' if self._destroyed else 'queued'}>"
+
+
+def _clear_immediate(imm: Immediate) -> None:
+    if imm._destroyed:
+        return
+    loop = imm._loop
+    imm._destroyed = True
+    loop.immediate_count -= 1
+    if imm._refed:
+        loop.immediate_refs -= 1
+    imm._refed = None
+    imm._on_immediate = None
+
+
+def process_immediates(loop: Any) -> None:
+    """Node's ``processImmediate``: run the queue as it was when the check phase began.
+
+    An immediate that throws (with an uncaughtException listener) does not get a
+    drain after it: the next immediate runs first, as in Node.
+    """
+    queue = loop.immediates
+    loop.immediates = type(queue)()
+    ran = False
+    pop = queue.popleft
+    while queue:
+        imm = pop()
+        if ran:
+            loop.drain()
+        if imm._destroyed:
+            continue
+        ran = True
+        imm._destroyed = True
+        loop.immediate_count -= 1
+        if imm._refed:
+            loop.immediate_refs -= 1
+        imm._refed = None
+        callback = imm._on_immediate
+        imm._on_immediate = None
+        try:
+            imm._ctx.run(callback, *imm._args)  # type: ignore[arg-type]
+        except Exception as exc:
+            loop.handle_uncaught(exc)
+            ran = False
+    loop.drain()
+
+
+# -- public API -------------------------------------------------------------------------
+
+
+def setTimeout(callback: Callable[..., Any], ms: Any = 0, *args: Any) -> Timeout:
+    """Node's ``setTimeout``: delays outside [1, 2**31-1] (and NaN) become 1 ms."""
+    ensure_callable(callback)
+    return Timeout(get_loop(), callback, coerce_delay(ms), args, False, True)
+
+
+def setInterval(callback: Callable[..., Any], ms: Any = 0, *args: Any) -> Timeout:
+    """Node's ``setInterval``; the next run is timed from just before the callback ran."""
+    ensure_callable(callback)
+    return Timeout(get_loop(), callback, coerce_delay(ms), args, True, True)
+
+
+def clearTimeout(timer: Any) -> None:
+    """Node's ``clearTimeout`` (also clears intervals); ``None`` is ignored."""
+    if isinstance(timer, Timeout) and timer._on_timeout is not None:
+        timer._on_timeout = None
+        unenroll(timer)
+
+
+clearInterval = clearTimeout
+
+
+def setImmediate(callback: Callable[..., Any], *args: Any) -> Immediate:
+    """Node's ``setImmediate``: runs in the check phase of the loop."""
+    ensure_callable(callback)
+    return Immediate(get_loop(), callback, args)
+
+
+def clearImmediate(immediate: Any) -> None:
+    """Node's ``clearImmediate``; ``None`` is ignored."""
+    if isinstance(immediate, Immediate):
+        _clear_immediate(immediate)
+
+
+def sleep(ms: Any = 1, value: Any = None, *, ref: bool = True) -> Promise[Any]:
+    """``timers/promises.setTimeout(ms, value)``: a plain timer that resolves a promise."""
+    loop = get_loop()
+    promise: Promise[Any] = Promise._new()
+    Timeout(loop, resolve_promise, coerce_delay(ms), (promise, value), False, ref)
+    return promise
+
+
+def queueMicrotask(callback: Callable[[], Any]) -> None:
+    """``queueMicrotask``: an exception it raises is an uncaught exception."""
+    ensure_callable(callback)
+    from ._queues import run_queued_microtask
+
+    loop = state.loop
+    if loop is None:
+        get_loop()
+    loop.queues.micro.append((run_queued_microtask, callback, _copy_context()))
+
+
+def nextTick(callback: Callable[..., Any], *args: Any) -> None:
+    """``process.nextTick``: runs before promise jobs, after the current operation."""
+    ensure_callable(callback)
+    loop = state.loop
+    if loop is None:
+        get_loop()
+    loop.queues.ticks.append((callback, args, _copy_context()))
