@@ -335,9 +335,8 @@ class Loop:
 
     def backend_timeout(self) -> float:
         """How long poll may block, in ms (float; -1 = forever)."""
-        if self.stopping or not (self.handle_refs or self.req_refs or self.timer_refs):
-            if not self.alive():
-                return 0
+        if self.stopping or not self.alive():
+            return 0
         if self.immediate_refs > 0 or self.pending or self.closing:
             return 0
         due = self.uv_timer_due

@@ -123,7 +123,7 @@ class Process(EventEmitter):
 
     def _watch_signal(self, name: str) -> None:
         try:
-            from . import _signals
+            from . import _signals  # type: ignore[attr-defined,unused-ignore]
         except ImportError:  # pragma: no cover - the I/O half is missing
             return
         self._signal_watch[name] = _signals.watch_signal(name, self)
@@ -131,7 +131,7 @@ class Process(EventEmitter):
     def _unwatch_signal(self, name: str) -> None:
         token = self._signal_watch.pop(name, None)
         if token is not None:
-            from . import _signals
+            from . import _signals  # type: ignore[attr-defined,unused-ignore]
 
             _signals.unwatch_signal(token)
 
@@ -196,7 +196,7 @@ def _warn_unhandled(reason: Any) -> None:
 
 def process_rejections(queues: Any) -> bool:
     """Node's processPromiseRejections: True if it may have queued ticks or microtasks."""
-    from .promise import _PENDING_REPORT, _REPORTED, _UNTRACKED
+    from .promise import _PENDING_REPORT, _REPORTED
 
     scheduled = bool(queues.async_handled)
     while queues.async_handled:
@@ -235,5 +235,4 @@ def process_rejections(queues: Any) -> bool:
         else:  # none
             process.emit("unhandledRejection", reason, promise)
         scheduled = True
-    del _UNTRACKED
     return scheduled or bool(pending)

@@ -181,7 +181,7 @@ class Promise(Generic[T]):
 
     @staticmethod
     def withResolvers() -> WithResolvers:
-        """``Promise.withResolvers()``: ``.promise``, ``.resolve``, ``.reject``; unpacks as a triple."""
+        """``Promise.withResolvers()``: promise/resolve/reject; also unpacks as a triple."""
         p = Promise._new()
         fns = ResolvingFunctions(p)
         return WithResolvers(p, fns.resolve, fns.reject)

@@ -125,6 +125,7 @@ class Timeout:
     """Node's Timeout: what ``setTimeout``/``setInterval`` return."""
 
     __slots__ = (
+        "__weakref__",
         "_args",
         "_ctx",
         "_destroyed",
@@ -136,7 +137,6 @@ class Timeout:
         "_prev",
         "_refed",
         "_repeat",
-        "__weakref__",
     )
 
     def __init__(
@@ -250,7 +250,7 @@ def _peek_list(loop: Any) -> TimerList | None:
     queue = loop.timer_queue
     lists = loop.timer_lists
     while queue:
-        expiry, list_id, lst = queue[0]
+        _expiry, list_id, lst = queue[0]
         if lst.id == list_id and lists.get(lst.msecs) is lst:
             return lst  # type: ignore[no-any-return]
         heappop(queue)
@@ -327,7 +327,7 @@ def _list_on_timeout(loop: Any, lst: TimerList, now: int) -> None:
 class Immediate:
     """Node's Immediate: what ``setImmediate`` returns."""
 
-    __slots__ = ("_args", "_ctx", "_destroyed", "_loop", "_on_immediate", "_refed", "__weakref__")
+    __slots__ = ("__weakref__", "_args", "_ctx", "_destroyed", "_loop", "_on_immediate", "_refed")
 
     def __init__(self, loop: Any, callback: Callable[..., Any], args: tuple[Any, ...]) -> None:
         self._loop = loop
@@ -396,7 +396,7 @@ def process_immediates(loop: Any) -> None:
         callback = imm._on_immediate
         imm._on_immediate = None
         try:
-            imm._ctx.run(callback, *imm._args)  # type: ignore[arg-type]
+            imm._ctx.run(callback, *imm._args)
         except Exception as exc:
             loop.handle_uncaught(exc)
             ran = False
