@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 import os
 import socket
+import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -386,20 +387,44 @@ class Loop:
     # -- running ------------------------------------------------------------------------
 
     def uv_run(self) -> None:
-        """``uv_run(loop, UV_RUN_DEFAULT)``."""
+        """``uv_run(loop, UV_RUN_DEFAULT)``.
+
+        The phase calls are guarded inline: this is the hottest loop in the
+        runtime (one turn per immediate in a setImmediate chain).
+        """
         alive = self.alive()
         if alive and not self.stopping:
             self.update_time()
             self.run_timers()
+        # The real clock's method is a thin wrapper: call the C function directly.
+        now_ns = time.monotonic_ns if type(self.clock) is Clock else self.clock.now_ns
+        watchers = self.watchers
         while alive and not self.stopping:
-            self.run_pending()
-            timeout = self.backend_timeout()
-            self.run_poll(timeout)
-            self.run_check()
-            self.run_closing()
-            self.update_time()
-            self.run_timers()
-            alive = self.alive()
+            if self.pending:
+                self.run_pending()
+            if self.immediate_refs > 0 or self.pending or self.closing:
+                # Nothing to wait for. Skip the syscall when no fd but the
+                # (idle) wakeup fd is watched: nothing could be ready.
+                if len(watchers) > 1 or self._wake_pending:
+                    self.run_poll(0)
+            else:
+                self.run_poll(self.backend_timeout())
+            if self.immediate_count:
+                process_immediates(self)
+            if self.closing:
+                self.run_closing()
+            self.now = now = now_ns() // 1_000_000
+            due = self.uv_timer_due
+            if due is not None and due <= now:
+                self.run_timers()
+            alive = bool(
+                self.timer_refs > 0
+                or self.immediate_refs > 0
+                or self.handle_refs > 0
+                or self.req_refs > 0
+                or self.pending
+                or self.closing
+            )
 
     def spin(self) -> None:
         """Node's SpinEventLoop: run, emit 'beforeExit', run again while revived."""

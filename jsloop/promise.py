@@ -13,6 +13,7 @@ costs the two extra ticks V8 charges; ``Promise.resolve(p)`` returns ``p``.
 
 Invariants:
 * a settled promise never changes state; ``_reactions`` is None once settled;
+  while pending it is None (no reaction), one reaction tuple, or a list;
 * every job goes through the microtask queue of the running loop;
 * rejection tracking (HostPromiseRejectionTracker) is two calls into the
   loop's queues: ``note_rejected`` when a promise rejects with no handler,
@@ -75,7 +76,7 @@ class Promise(Generic[T]):
             raise invalid_arg_type("executor", "of type function", executor)
         self._state = PENDING
         self._value: Any = None
-        self._reactions: list[Reaction] | None = []
+        self._reactions: Any = None
         self._handled = False
         self._track = _UNTRACKED
         fns = ResolvingFunctions(self)
@@ -93,7 +94,7 @@ class Promise(Generic[T]):
         p: Promise[Any] = object.__new__(cls)
         p._state = PENDING
         p._value = None
-        p._reactions = []
+        p._reactions = None
         p._handled = False
         p._track = _UNTRACKED
         return p
@@ -357,8 +358,8 @@ def fulfill_promise(p: Promise[Any], value: Any) -> None:
     reactions = p._reactions
     p._state = FULFILLED
     p._value = value
-    p._reactions = None
-    if reactions:
+    if reactions is not None:
+        p._reactions = None
         _trigger(reactions, p)
 
 
@@ -371,14 +372,20 @@ def reject_promise(p: Promise[Any], reason: Any) -> None:
     p._reactions = None
     if not p._handled:
         note_rejected(p)
-    if reactions:
+    if reactions is not None:
         _trigger(reactions, p)
 
 
-def _trigger(reactions: list[Reaction], p: Promise[Any]) -> None:
-    append = _micro().micro.append
-    for reaction in reactions:
-        append((reaction_job, reaction, p))
+def _trigger(reactions: Any, p: Promise[Any]) -> None:
+    loop = state.loop
+    if loop is None:
+        _micro()
+    if type(reactions) is list:
+        append = loop.queues.micro.append
+        for reaction in reactions:
+            append((reaction_job, reaction, p))
+    else:
+        loop.queues.micro.append((reaction_job, reactions, p))
 
 
 def perform_promise_then(
@@ -392,7 +399,13 @@ def perform_promise_then(
     reaction = (derived, on_fulfilled, on_rejected, ctx)
     state_ = p._state
     if state_ == PENDING:
-        p._reactions.append(reaction)  # type: ignore[union-attr]
+        current = p._reactions
+        if current is None:
+            p._reactions = reaction
+        elif type(current) is list:
+            current.append(reaction)
+        else:
+            p._reactions = [current, reaction]
     else:
         if state_ == REJECTED and not p._handled:
             note_handled(p)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextvars
 import math
 import warnings
+from collections import deque
 from collections.abc import Callable
 from heapq import heappop, heappush
 from typing import Any
@@ -72,8 +73,9 @@ def _to_number(value: Any) -> float:
 
 def coerce_delay(ms: Any) -> float:
     """Node's delay coercion: anything outside [1, 2**31-1] (or NaN) becomes 1."""
-    if type(ms) is int and 1 <= ms <= TIMEOUT_MAX:
-        return ms
+    t = type(ms)
+    if (t is int or t is float) and 1 <= ms <= TIMEOUT_MAX:
+        return ms  # type: ignore[no-any-return]
     after = _to_number(ms)
     if not (1 <= after <= TIMEOUT_MAX):
         if after > TIMEOUT_MAX:
@@ -378,13 +380,12 @@ def process_immediates(loop: Any) -> None:
     drain after it: the next immediate runs first, as in Node.
     """
     queue = loop.immediates
-    loop.immediates = type(queue)()
+    loop.immediates = deque()
+    q = loop.queues
     ran = False
-    pop = queue.popleft
-    while queue:
-        imm = pop()
-        if ran:
-            loop.drain()
+    for imm in queue:
+        if ran and (q.ticks or q.micro or q.pending_unhandled or q.async_handled):
+            q.drain()
         if imm._destroyed:
             continue
         ran = True
@@ -400,7 +401,8 @@ def process_immediates(loop: Any) -> None:
         except Exception as exc:
             loop.handle_uncaught(exc)
             ran = False
-    loop.drain()
+    if q.ticks or q.micro or q.pending_unhandled or q.async_handled:
+        q.drain()
 
 
 # -- public API -------------------------------------------------------------------------
@@ -408,8 +410,12 @@ def process_immediates(loop: Any) -> None:
 
 def setTimeout(callback: Callable[..., Any], ms: Any = 0, *args: Any) -> Timeout:
     """Node's ``setTimeout``: delays outside [1, 2**31-1] (and NaN) become 1 ms."""
-    ensure_callable(callback)
-    return Timeout(get_loop(), callback, coerce_delay(ms), args, False, True)
+    if not callable(callback):
+        ensure_callable(callback)
+    loop = state.loop
+    if loop is None:
+        get_loop()
+    return Timeout(loop, callback, coerce_delay(ms), args, False, True)
 
 
 def setInterval(callback: Callable[..., Any], ms: Any = 0, *args: Any) -> Timeout:
@@ -430,8 +436,12 @@ clearInterval = clearTimeout
 
 def setImmediate(callback: Callable[..., Any], *args: Any) -> Immediate:
     """Node's ``setImmediate``: runs in the check phase of the loop."""
-    ensure_callable(callback)
-    return Immediate(get_loop(), callback, args)
+    if not callable(callback):
+        ensure_callable(callback)
+    loop = state.loop
+    if loop is None:
+        get_loop()
+    return Immediate(loop, callback, args)
 
 
 def clearImmediate(immediate: Any) -> None:
