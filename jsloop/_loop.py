@@ -140,7 +140,7 @@ class Loop:
         self.timer_refs = 0
         # immediates
         self.immediates: deque[Any] = deque()
-        self.immediate_count = 0
+        # (cleared immediates stay queued until the check phase skips them)
         self.immediate_refs = 0
         # handles, requests, deferred callbacks
         self.handle_refs = 0
@@ -373,7 +373,7 @@ class Loop:
                 q.drain()
 
     def run_check(self) -> None:
-        if self.immediate_count:
+        if self.immediates:
             process_immediates(self)
 
     def run_closing(self) -> None:
@@ -410,7 +410,7 @@ class Loop:
                     self.run_poll(0)
             else:
                 self.run_poll(self.backend_timeout())
-            if self.immediate_count:
+            if self.immediates:
                 process_immediates(self)
             if self.closing:
                 self.run_closing()

@@ -28,7 +28,6 @@ from __future__ import annotations
 import contextvars
 import math
 import warnings
-from collections import deque
 from collections.abc import Callable
 from heapq import heappop, heappush
 from typing import Any
@@ -338,7 +337,6 @@ class Immediate:
         self._ctx = _copy_context()
         self._destroyed = False
         self._refed: bool | None = True
-        loop.immediate_count += 1
         loop.immediate_refs += 1
         loop.immediates.append(self)
 
@@ -366,7 +364,6 @@ def _clear_immediate(imm: Immediate) -> None:
         return
     loop = imm._loop
     imm._destroyed = True
-    loop.immediate_count -= 1
     if imm._refed:
         loop.immediate_refs -= 1
     imm._refed = None
@@ -380,24 +377,28 @@ def process_immediates(loop: Any) -> None:
     drain after it: the next immediate runs first, as in Node.
     """
     queue = loop.immediates
-    loop.immediates = deque()
+    pop = queue.popleft
     q = loop.queues
     ran = False
-    for imm in queue:
+    # Only the first len(queue) entries: immediates queued now wait for the next turn.
+    for _ in range(len(queue)):
+        imm = pop()
         if ran and (q.ticks or q.micro or q.pending_unhandled or q.async_handled):
             q.drain()
         if imm._destroyed:
             continue
         ran = True
         imm._destroyed = True
-        loop.immediate_count -= 1
         if imm._refed:
             loop.immediate_refs -= 1
         imm._refed = None
         callback = imm._on_immediate
         imm._on_immediate = None
         try:
-            imm._ctx.run(callback, *imm._args)
+            if imm._args:
+                imm._ctx.run(callback, *imm._args)
+            else:
+                imm._ctx.run(callback)
         except Exception as exc:
             loop.handle_uncaught(exc)
             ran = False
