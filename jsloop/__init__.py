@@ -9,8 +9,12 @@ queues and guarantees, and ../shared/API.md for the contract these names keep.
 
 from __future__ import annotations
 
+import os as _os
+
+from . import dns, fs, net
 from ._clock import Clock, FakeClock
 from ._loop import run
+from ._threadpool import runInThreadPool
 from .asyncfn import asyncfn
 from .errors import AggregateError, RejectionError, UnhandledPromiseRejection
 from .events import EventEmitter
@@ -48,12 +52,27 @@ __all__ = [
     "clearImmediate",
     "clearInterval",
     "clearTimeout",
+    "dns",
+    "fs",
+    "net",
     "nextTick",
     "process",
     "queueMicrotask",
     "run",
+    "runInThreadPool",
     "setImmediate",
     "setInterval",
     "setTimeout",
     "sleep",
 ]
+
+# Opt-in diagnostics from the environment (docs/diagnostics.md): one lookup at
+# import; nothing per callback, and jsloop.diagnostics is not even imported
+# unless one of these variables is set.
+if any(
+    _os.environ.get(_v)
+    for _v in ("JSLOOP_WATCHDOG", "JSLOOP_TRACE", "JSLOOP_DEBUG", "JSLOOP_WARN_STARVATION")
+):
+    from .diagnostics import enable_from_env as _enable_from_env
+
+    _enable_from_env()

@@ -13,7 +13,12 @@ task_queues.js)::
     until the nextTick queue is empty and the rejection sweep did nothing
 
 It runs after the top-level script and after every single callback the loop
-calls (each timer, immediate, I/O and close callback). Microtask entries are
+calls (each timer, immediate, I/O and close callback). An exception from a
+nextTick callback propagates out of ``drain`` (Node's processTicksAndRejections
+does not catch it either): the caller routes it as an uncaught exception and
+the ticks still queued wait for the next drain point. An exception from a
+``queueMicrotask`` callback is routed at once and the other microtasks go on
+(V8 reports it and continues). Microtask entries are
 ``(fn, a, b)`` triples called as ``fn(a, b)``: promise jobs never raise (they
 turn exceptions into rejections), ``queueMicrotask`` jobs route exceptions to
 the uncaught-exception handler themselves.
@@ -62,11 +67,9 @@ class TaskQueues:
         while True:
             while ticks:
                 cb, args, ctx = ticks.popleft()
-                try:
-                    ctx.run(cb, *args)
-                except Exception as exc:
-                    # A throw in a tick leaves the remaining ticks queued; they run next.
-                    self.on_uncaught(exc)
+                # A throw here propagates: it aborts this drain, as in Node, and the
+                # remaining ticks wait for the next drain point (Loop.drain_scope).
+                ctx.run(cb, *args)
             self.run_microtasks()
             if ticks:
                 continue

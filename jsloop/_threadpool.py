@@ -116,9 +116,11 @@ class ThreadPool:
             else:
                 self._cond.notify()
 
-    def submit(self, fn: Callable[..., Any], *args: Any, slow: bool = False) -> Promise:
+    def submit(self, fn: Callable[..., Any], *args: Any, slow: bool = False) -> Promise[Any]:
         """Run ``fn(*args)`` on a worker; the Promise settles on the loop thread."""
-        promise, resolve, reject = Promise.withResolvers()
+        resolvers = Promise.withResolvers()
+        promise: Promise[Any] = resolvers.promise
+        resolve, reject = resolvers.resolve, resolvers.reject
 
         def done(result: Any, error: BaseException | None) -> None:
             if error is None:
@@ -210,7 +212,7 @@ def _complete(loop: Any, work: Work, result: Any, error: BaseException | None) -
     work.done(result, error)
 
 
-def runInThreadPool(fn: Callable[..., Any], *args: Any) -> Promise:
+def runInThreadPool(fn: Callable[..., Any], *args: Any) -> Promise[Any]:
     """Run blocking ``fn(*args)`` on the loop's thread pool; returns a Promise of its result.
 
     No direct Node equivalent (Node offers worker_threads); this is libuv's

@@ -17,7 +17,6 @@ import sys
 import traceback
 from typing import Any
 
-from ._loop import run_program
 from .errors import UnhandledPromiseRejection
 from .process import MODES, Fatal, ProcessExit, process
 
@@ -33,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="what an unhandled rejection does (Node's modes; default: throw)",
     )
+    from .diagnostics import add_cli_arguments  # --watchdog/--trace/... (diagnostics.py)
+
+    add_cli_arguments(p)
     p.add_argument("script", help="the Python script to run")
     p.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the script")
     return p
@@ -58,8 +60,14 @@ def main(argv: list[str] | None = None) -> int:
     def top() -> Any:
         runpy.run_path(script, run_name="__main__")
 
+    from . import _loop
+    from .diagnostics import cli_start
+
+    # Diagnostics flags: None when all are off; ``_loop.run_program`` is looked up
+    # at call time so an instrumented run gets its "script" slice.
+    finish = cli_start(ns)
     try:
-        outcome = run_program(top, (), unhandled_rejections=ns.unhandled_rejections)
+        outcome = _loop.run_program(top, (), unhandled_rejections=ns.unhandled_rejections)
     except Fatal as fatal:
         sys.stdout.flush()
         print_uncaught(fatal.exc)
@@ -67,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     except ProcessExit as pexit:
         sys.stdout.flush()
         return pexit.code
+    finally:
+        if finish is not None:
+            finish()
     sys.stdout.flush()
     return outcome.exit_code
 

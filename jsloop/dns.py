@@ -67,7 +67,7 @@ def _getaddrinfo(host: str, family: int, hints: int) -> list[dict[str, Any]]:
     try:
         infos = socket.getaddrinfo(host, None, _FAMILY[family], socket.SOCK_STREAM, 0, hints)
     except socket.gaierror as exc:
-        code = _EAI_CODES.get(exc.errno, "ENOTFOUND")
+        code = _EAI_CODES.get(exc.errno or 0, "ENOTFOUND")
         err = socket.gaierror(exc.errno, f"getaddrinfo {code} {host}")
         err.code = code  # type: ignore[attr-defined]
         err.syscall = "getaddrinfo"  # type: ignore[attr-defined]
@@ -83,8 +83,8 @@ def _getaddrinfo(host: str, family: int, hints: int) -> list[dict[str, Any]]:
     return out
 
 
-def lookup(host: str, family: int | str = 0, all: bool = False,  # noqa: A002 - Node's name
-           hints: int = 0) -> Promise:
+def lookup(host: str, family: int | str = 0, all: bool = False,
+           hints: int = 0) -> Promise[Any]:
     """``dns.promises.lookup(host, {family, all, hints})``.
 
     Resolves to ``{'address': str, 'family': 4|6}``, or a list of those when

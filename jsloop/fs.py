@@ -51,7 +51,7 @@ X_OK = os.X_OK
 COPYFILE_EXCL = 1
 
 
-class constants:  # noqa: N801 - Node's name
+class constants:
     """Node's ``fs.constants`` (the subset jsloop uses)."""
 
     F_OK = os.F_OK
@@ -291,12 +291,12 @@ class Dirent:
 
 # -- plumbing -----------------------------------------------------------------
 
-def _submit(fn: Callable[..., Any], *args: Any) -> Promise:
+def _submit(fn: Callable[..., Any], *args: Any) -> Promise[Any]:
     pool = get_loop().threadpool
     return pool.submit(fn, *args)  # type: ignore[no-any-return]
 
 
-def _guard(build: Callable[[], Promise]) -> Promise:
+def _guard(build: Callable[[], Promise[Any]]) -> Promise[Any]:
     """Run ``build``; an argument error it raises becomes a rejected promise (fs/promises)."""
     try:
         return build()
@@ -388,10 +388,10 @@ def _rm(path: str | bytes, recursive: bool, force: bool) -> None:
         raise annotate(exc, "lstat", path)
     if stat_mod.S_ISDIR(st.st_mode):
         if not recursive:
-            exc = IsADirectoryError(errno_mod.EISDIR, "Path is a directory", path)
-            annotate(exc, "rm", path)
-            exc.code = "ERR_FS_EISDIR"  # type: ignore[attr-defined]
-            raise exc
+            isdir = IsADirectoryError(errno_mod.EISDIR, "Path is a directory", path)
+            annotate(isdir, "rm", path)
+            isdir.code = "ERR_FS_EISDIR"  # type: ignore[attr-defined]
+            raise isdir
         with _syscall("rm", path):
             shutil.rmtree(path)
         return
@@ -479,12 +479,12 @@ def _stat(path: str | bytes, follow: bool) -> Stats:
 
 # -- public API ---------------------------------------------------------------
 
-def readFile(path: PathLike | int, encoding: Any = None, *, flag: str = "r") -> Promise:
+def readFile(path: PathLike | int, encoding: Any = None, *, flag: str = "r") -> Promise[Any]:
     """``fsPromises.readFile(path, options)``: bytes, or str when an encoding is given.
 
     ``encoding`` may be a string or Node's options dict ``{'encoding': ..., 'flag': ...}``.
     """
-    def build() -> Promise:
+    def build() -> Promise[Any]:
         opts = encoding if isinstance(encoding, dict) else {}
         enc = _check_encoding(encoding)
         flags = _check_flags(opts.get("flag", flag))
@@ -499,8 +499,10 @@ def readFile(path: PathLike | int, encoding: Any = None, *, flag: str = "r") -> 
     return _guard(build)
 
 
-def _write_file(path: PathLike | int, data: Data, encoding: Any, mode: int, flag: str) -> Promise:
-    def build() -> Promise:
+def _write_file(
+    path: PathLike | int, data: Data, encoding: Any, mode: int, flag: str
+) -> Promise[Any]:
+    def build() -> Promise[Any]:
         opts = encoding if isinstance(encoding, dict) else {}
         enc = _check_encoding(encoding) if encoding is not None else "utf8"
         payload = _check_data(data, enc)
@@ -514,75 +516,75 @@ def _write_file(path: PathLike | int, data: Data, encoding: Any, mode: int, flag
 
 
 def writeFile(path: PathLike | int, data: Data, encoding: Any = "utf8", *, mode: int = 0o666,
-              flag: str = "w") -> Promise:
+              flag: str = "w") -> Promise[Any]:
     """``fsPromises.writeFile(path, data, options)``; resolves to None."""
     return _write_file(path, data, encoding, mode, flag)
 
 
 def appendFile(path: PathLike | int, data: Data, encoding: Any = "utf8", *, mode: int = 0o666,
-               flag: str = "a") -> Promise:
+               flag: str = "a") -> Promise[Any]:
     """``fsPromises.appendFile(path, data, options)``; resolves to None."""
     return _write_file(path, data, encoding, mode, flag)
 
 
-def readdir(path: PathLike, encoding: Any = "utf8", *, withFileTypes: bool = False) -> Promise:
+def readdir(path: PathLike, encoding: Any = "utf8", *, withFileTypes: bool = False) -> Promise[Any]:
     """``fsPromises.readdir``: names sorted as libuv's scandir sorts them; Dirents on request."""
-    def build() -> Promise:
+    def build() -> Promise[Any]:
         enc = _check_encoding(encoding)
         return _submit(_readdir, _check_path(path), withFileTypes, enc)
 
     return _guard(build)
 
 
-def stat(path: PathLike) -> Promise:
+def stat(path: PathLike) -> Promise[Any]:
     """``fsPromises.stat`` → ``Stats``."""
     return _guard(lambda: _submit(_stat, _check_path(path), True))
 
 
-def lstat(path: PathLike) -> Promise:
+def lstat(path: PathLike) -> Promise[Any]:
     """``fsPromises.lstat`` → ``Stats`` of the link itself."""
     return _guard(lambda: _submit(_stat, _check_path(path), False))
 
 
-def mkdir(path: PathLike, mode: int = 0o777, *, recursive: bool = False) -> Promise:
+def mkdir(path: PathLike, mode: int = 0o777, *, recursive: bool = False) -> Promise[Any]:
     """``fsPromises.mkdir``; with ``recursive`` resolves to the first directory created
     (None if it already existed), as Node does."""
     return _guard(lambda: _submit(_mkdir, _check_path(path), recursive, mode))
 
 
-def rm(path: PathLike, *, recursive: bool = False, force: bool = False) -> Promise:
+def rm(path: PathLike, *, recursive: bool = False, force: bool = False) -> Promise[Any]:
     """``fsPromises.rm``; a directory without ``recursive`` rejects with
     ``IsADirectoryError`` whose code is ``ERR_FS_EISDIR`` (Node's SystemError)."""
     return _guard(lambda: _submit(_rm, _check_path(path), recursive, force))
 
 
-def rename(oldPath: PathLike, newPath: PathLike) -> Promise:
+def rename(oldPath: PathLike, newPath: PathLike) -> Promise[Any]:
     """``fsPromises.rename``."""
     return _guard(
         lambda: _submit(_rename, _check_path(oldPath, "oldPath"), _check_path(newPath, "newPath"))
     )
 
 
-def unlink(path: PathLike) -> Promise:
+def unlink(path: PathLike) -> Promise[Any]:
     """``fsPromises.unlink``."""
     return _guard(lambda: _submit(_call, "unlink", os.unlink, _check_path(path)))
 
 
-def copyFile(src: PathLike, dest: PathLike, mode: int = 0) -> Promise:
+def copyFile(src: PathLike, dest: PathLike, mode: int = 0) -> Promise[Any]:
     """``fsPromises.copyFile``; ``mode=COPYFILE_EXCL`` fails if ``dest`` exists."""
     return _guard(
         lambda: _submit(_copy_file, _check_path(src, "src"), _check_path(dest, "dest"), mode)
     )
 
 
-def access(path: PathLike, mode: int = F_OK) -> Promise:
+def access(path: PathLike, mode: int = F_OK) -> Promise[Any]:
     """``fsPromises.access``: resolves to None, rejects (ENOENT, EACCES) otherwise."""
     return _guard(lambda: _submit(_access, _check_path(path), mode))
 
 
-def open(path: PathLike, flags: str | int = "r", mode: int = 0o666) -> Promise:  # noqa: A001
+def open(path: PathLike, flags: str | int = "r", mode: int = 0o666) -> Promise[Any]:
     """``fsPromises.open`` → ``FileHandle``."""
-    def build() -> Promise:
+    def build() -> Promise[Any]:
         target = _check_path(path)
         oflags = _check_flags(flags)
 
@@ -606,12 +608,12 @@ class FileHandle:
     def __repr__(self) -> str:
         return f"<FileHandle fd={self.fd}>"
 
-    def _closed_error(self, syscall: str) -> Promise:
+    def _closed_error(self, syscall: str) -> Promise[Any]:
         exc = _os_error(errno_mod.EBADF, syscall)
         return Promise.reject(exc)
 
     def read(self, buffer: bytearray | memoryview | None = None, offset: int = 0,
-             length: int | None = None, position: int | None = None) -> Promise:
+             length: int | None = None, position: int | None = None) -> Promise[Any]:
         """``filehandle.read`` → ``{'bytesRead': n, 'buffer': buffer}``.
 
         Without a buffer a 16 KiB ``bytearray`` is allocated (Node's default);
@@ -621,7 +623,7 @@ class FileHandle:
             return self._closed_error("read")
         fd = self.fd
 
-        def build() -> Promise:
+        def build() -> Promise[Any]:
             buf = bytearray(16384) if buffer is None else buffer
             if not isinstance(buf, (bytearray, memoryview)):
                 raise invalid_arg_type("buffer", "an instance of Buffer, TypedArray, or DataView",
@@ -645,7 +647,7 @@ class FileHandle:
         return _guard(build)
 
     def write(self, data: Data, offset: int | None = None, length: int | None = None,
-              position: int | None = None, encoding: str = "utf8") -> Promise:
+              position: int | None = None, encoding: str = "utf8") -> Promise[Any]:
         """``filehandle.write`` → ``{'bytesWritten': n, 'buffer': data}``.
 
         Both Node forms: ``write(buffer, offset, length, position)`` and
@@ -656,7 +658,7 @@ class FileHandle:
             return self._closed_error("write")
         fd = self.fd
 
-        def build() -> Promise:
+        def build() -> Promise[Any]:
             nonlocal offset, position
             if isinstance(data, str):
                 if position is None:
@@ -672,52 +674,50 @@ class FileHandle:
 
             def body() -> dict[str, Any]:
                 with _syscall("write"):
-                    if pos is None or pos < 0:
-                        n = os.write(fd, chunk)
-                    else:
-                        n = os.pwrite(fd, chunk, pos)
+                    n = os.write(fd, chunk) if pos is None or pos < 0 else os.pwrite(
+                        fd, chunk, pos)
                 return {"bytesWritten": n, "buffer": data}
 
             return _submit(body)
 
         return _guard(build)
 
-    def readFile(self, encoding: Any = None) -> Promise:
+    def readFile(self, encoding: Any = None) -> Promise[Any]:
         """``filehandle.readFile``: the rest of the file from the current position."""
         if self.fd < 0:
             return self._closed_error("read")
         return readFile(self.fd, encoding)
 
-    def writeFile(self, data: Data, encoding: Any = "utf8") -> Promise:
+    def writeFile(self, data: Data, encoding: Any = "utf8") -> Promise[Any]:
         """``filehandle.writeFile``."""
         if self.fd < 0:
             return self._closed_error("write")
         return _write_file(self.fd, data, encoding, 0o666, "w")
 
-    def appendFile(self, data: Data, encoding: Any = "utf8") -> Promise:
+    def appendFile(self, data: Data, encoding: Any = "utf8") -> Promise[Any]:
         """``filehandle.appendFile``."""
         return self.writeFile(data, encoding)
 
-    def stat(self) -> Promise:
+    def stat(self) -> Promise[Any]:
         """``filehandle.stat`` → ``Stats``."""
         if self.fd < 0:
             return self._closed_error("fstat")
         fd = self.fd
         return _submit(lambda: Stats.from_stat_result(_call("fstat", os.fstat, fd)))
 
-    def truncate(self, len: int = 0) -> Promise:  # noqa: A002 - Node's name
+    def truncate(self, len: int = 0) -> Promise[Any]:
         """``filehandle.truncate``."""
         if self.fd < 0:
             return self._closed_error("ftruncate")
         return _submit(_call, "ftruncate", os.ftruncate, self.fd, len)
 
-    def sync(self) -> Promise:
+    def sync(self) -> Promise[Any]:
         """``filehandle.sync``."""
         if self.fd < 0:
             return self._closed_error("fsync")
         return _submit(_call, "fsync", os.fsync, self.fd)
 
-    def close(self) -> Promise:
+    def close(self) -> Promise[Any]:
         """``filehandle.close``; later calls on the handle reject with EBADF."""
         fd, self.fd = self.fd, -1
         if fd < 0:

@@ -276,7 +276,7 @@ def process_timers(loop: Any, now: int) -> int:
             loop.next_expiry = lst.expiry
             return lst.expiry if loop.timer_refs > 0 else -lst.expiry
         if ran_list:
-            loop.drain()
+            _run_next_ticks(loop)
         else:
             ran_list = True
         _list_on_timeout(loop, lst, now)
@@ -294,7 +294,7 @@ def _list_on_timeout(loop: Any, lst: TimerList, now: int) -> None:
             _requeue(loop, lst)
             return
         if ran_timer:
-            loop.drain()
+            _run_next_ticks(loop)
         else:
             ran_timer = True
         _remove(timer)
@@ -370,40 +370,57 @@ def _clear_immediate(imm: Immediate) -> None:
     imm._on_immediate = None
 
 
-def process_immediates(loop: Any) -> None:
-    """Node's ``processImmediate``: run the queue as it was when the check phase began.
+def _run_next_ticks(loop: Any) -> None:
+    """Node's ``runNextTicks`` between two callbacks of a walk: a throwing tick
+    propagates, ending the walk the way a throwing callback does."""
+    q = loop.queues
+    if q.ticks or q.micro or q.pending_unhandled or q.async_handled:
+        q.drain()
 
-    An immediate that throws (with an uncaughtException listener) does not get a
-    drain after it: the next immediate runs first, as in Node.
+
+def process_immediates(loop: Any) -> None:
+    """The check phase: Node's CheckImmediate calling ``processImmediate``.
+
+    Runs the queue as it was when the phase began; immediates queued meanwhile
+    wait for the next turn. When a callback (or the drain before the next one)
+    throws and a listener handles it, Node calls ``processImmediate`` again: it
+    goes on with the rest of the batch without a drain first, and if the batch
+    was used up it takes the immediates queued meanwhile as a new batch.
     """
     queue = loop.immediates
     pop = queue.popleft
     q = loop.queues
+    n = len(queue)  # the batch: later entries were queued during this phase
     ran = False
-    # Only the first len(queue) entries: immediates queued now wait for the next turn.
-    for _ in range(len(queue)):
-        imm = pop()
-        if ran and (q.ticks or q.micro or q.pending_unhandled or q.async_handled):
-            q.drain()
-        if imm._destroyed:
-            continue
-        ran = True
-        imm._destroyed = True
-        if imm._refed:
-            loop.immediate_refs -= 1
-        imm._refed = None
-        callback = imm._on_immediate
-        imm._on_immediate = None
+    while True:
         try:
-            if imm._args:
-                imm._ctx.run(callback, *imm._args)
-            else:
-                imm._ctx.run(callback)
+            while n:
+                if ran and (q.ticks or q.micro or q.pending_unhandled or q.async_handled):
+                    q.drain()
+                imm = pop()
+                n -= 1
+                if imm._destroyed:
+                    continue
+                ran = True
+                imm._destroyed = True
+                if imm._refed:
+                    loop.immediate_refs -= 1
+                imm._refed = None
+                callback = imm._on_immediate
+                imm._on_immediate = None
+                if imm._args:
+                    imm._ctx.run(callback, *imm._args)
+                else:
+                    imm._ctx.run(callback)
+            break
         except Exception as exc:
             loop.handle_uncaught(exc)
             ran = False
-    if q.ticks or q.micro or q.pending_unhandled or q.async_handled:
-        q.drain()
+            if n == 0:
+                n = len(queue)
+                if n == 0:
+                    break
+    loop.drain_scope()
 
 
 # -- public API -------------------------------------------------------------------------

@@ -1,0 +1,85 @@
+"""A single-threaded echo server on jsloop's epoll loop: Node's ``net`` in Python.
+
+    python examples/echo.py --host 127.0.0.1 --port 0
+
+Prints ``echo server listening on HOST:PORT`` (the real port when ``--port 0``)
+once it accepts, echoes every byte back, and on SIGINT/SIGTERM stops
+accepting, ends every open connection and exits 0 when the loop drains — the
+way a Node server shuts down::
+
+    const server = net.createServer((c) => c.pipe(c));
+    process.on('SIGINT', () => server.close());
+
+Backpressure as in ``stream.pipe``: when ``write`` returns False the socket is
+paused until ``'drain'``, so a client that does not read cannot make the
+server buffer more than the 16 KiB high-water mark per connection.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+import jsloop
+from jsloop import net, process
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Single-threaded epoll echo server (jsloop net). Stops on SIGINT/SIGTERM."
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=7000, help="port to bind; 0 picks a free one")
+    parser.add_argument("--backlog", type=int, default=511, help="listen backlog (default 511)")
+    return parser.parse_args(argv)
+
+
+def on_connection(conn: net.Socket) -> None:
+    """Echo with backpressure: pause reading while the peer is slow to read."""
+
+    def on_data(chunk: bytes) -> None:
+        if not conn.write(chunk):
+            conn.pause()
+
+    conn.on("data", on_data)
+    conn.on("drain", conn.resume)
+    conn.on("error", lambda err: None)  # a reset peer only closes its own connection
+
+
+def main(host: str, port: int, backlog: int) -> None:
+    connections: set[net.Socket] = set()
+    server = net.createServer(noDelay=True)
+
+    def track(conn: net.Socket) -> None:
+        connections.add(conn)
+        conn.on("close", lambda *_: connections.discard(conn))
+        on_connection(conn)
+
+    def listening() -> None:
+        addr: Any = server.address()
+        print(f"echo server listening on {addr.address}:{addr.port}", flush=True)
+
+    def shutdown(signame: str) -> None:
+        print(f"{signame}: closing", flush=True)
+        server.close()
+        for conn in list(connections):
+            conn.end()
+        # Handled once: a second Ctrl-C while connections linger kills at once.
+        process.removeAllListeners("SIGINT")
+        process.removeAllListeners("SIGTERM")
+
+    def on_error(err: BaseException) -> None:
+        raise err  # e.g. EADDRINUSE: end the run with the error, exit code 1
+
+    server.on("connection", track)
+    server.on("error", on_error)
+    process.on("SIGINT", shutdown)
+    process.on("SIGTERM", shutdown)
+    server.listen(port, host, backlog, listening)
+
+
+if __name__ == "__main__":
+    args = parse_args()
+    jsloop.run(main, args.host, args.port, args.backlog)
+    sys.exit(0)

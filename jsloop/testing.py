@@ -1,0 +1,218 @@
+"""Fake timers for users' tests: a jsloop loop on virtual time that the test steps.
+
+Owns: ``FakeTimers`` -- a real ``Loop`` (the same class, phases and queues as
+``jsloop.run`` uses) on a ``FakeClock``, installed as the running loop of the
+test's thread, plus the stepping calls: ``advance(ms)``, ``run_due()``,
+``run_until_idle()``. The pytest fixture ``jsloop_fake`` lives in
+``jsloop.pytest_plugin`` (registered through the ``pytest11`` entry point).
+
+Why the order is the real one: stepping does not re-implement the loop. Each
+step calls the loop's own ``uv_run``; the fake clock only decides how far
+time may move. When the loop would sleep past the step's end, the clock moves
+exactly to the end and asks the loop to stop at the top of its next turn --
+the point where a real loop would be blocked in poll. Resuming is then
+indistinguishable from waking up from that poll, so a program stepped in any
+slices (``advance(1)`` a thousand times, or ``advance(1000)`` once) runs its
+callbacks in the same order as ``jsloop.run`` does on the real clock.
+
+When the loop would block with no timer at all (only sockets or servers
+alive), a step returns instead of blocking forever; a thread-pool job in
+flight is waited for for real (it is real work).
+
+Imports: _loop, _clock, _runtime, process, _poller (and stdlib).
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any
+
+from . import _loop
+from ._clock import FakeClock
+from ._runtime import state
+from .process import Fatal, ProcessExit, process
+
+__all__ = ["FakeTimers", "StepClock"]
+
+
+class StepClock(FakeClock):
+    """A FakeClock that will not sleep past ``limit_ns``: it stops the loop there instead."""
+
+    def __init__(self, start_ms: float = 1000.0) -> None:
+        super().__init__(start_ms)
+        self.limit_ns: int | None = None
+        self.loop: Any = None
+
+    def sleep_ms(self, ms: float) -> None:
+        if ms <= 0:
+            return
+        limit = self.limit_ns
+        if limit is not None and self._ns + int(ms * 1_000_000) > limit:
+            self._ns = max(self._ns, limit)
+            self.loop.stopping = True
+            return
+        self.advance(ms)
+
+
+class _StepPoller:
+    """Poller proxy: a wait forever (no timer to wake up for) ends the step instead."""
+
+    __slots__ = ("inner", "loop", "name")
+
+    def __init__(self, loop: Any, inner: Any) -> None:
+        self.loop = loop
+        self.inner = inner
+        self.name = inner.name
+
+    def register(self, fd: int, events: int) -> None:
+        self.inner.register(fd, events)
+
+    def modify(self, fd: int, events: int) -> None:
+        self.inner.modify(fd, events)
+
+    def unregister(self, fd: int) -> None:
+        self.inner.unregister(fd)
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def poll(self, timeout_ms: float) -> list[tuple[int, int]]:
+        if timeout_ms < 0 and self.loop.req_refs <= 0:
+            self.loop.stopping = True
+            return self.inner.poll(0)  # type: ignore[no-any-return]
+        return self.inner.poll(timeout_ms)  # type: ignore[no-any-return]
+
+
+class FakeTimers:
+    """A steppable loop on virtual time. Use as a context manager (or the ``jsloop_fake`` fixture).
+
+    Inside ``with FakeTimers() as ft:`` the jsloop API works as in a script
+    (``setTimeout``, promises, ``@asyncfn``...); nothing runs until the test
+    steps the loop. Time never passes by itself: callbacks take zero virtual
+    time, and ``ft.advance(ms)`` moves time forward, running every callback
+    that falls due on the way, in Node's order.
+
+    An uncaught exception in a callback is raised from the stepping call.
+    """
+
+    def __init__(self, start_ms: float = 1000.0) -> None:
+        self.clock = StepClock(start_ms)
+        self._start_ns = self.clock.now_ns()
+        self.loop: Any = None
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    def __enter__(self) -> FakeTimers:
+        if state.loop is not None:
+            raise RuntimeError("FakeTimers cannot be entered while a jsloop loop runs here")
+        loop = _loop.Loop(self.clock)
+        self.clock.loop = loop
+        loop._poller = _StepPoller(loop, loop.poller)
+        state.loop = loop
+        process.unhandled_rejections = "throw"
+        self.loop = loop
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the loop and uninstall it (idempotent)."""
+        loop = self.loop
+        if loop is None:
+            return
+        self.loop = None
+        try:
+            loop.close()
+        finally:
+            if state.loop is loop:
+                state.loop = None
+            process._reset()
+
+    # -- time ---------------------------------------------------------------------------
+
+    @property
+    def now(self) -> float:
+        """Virtual milliseconds since this FakeTimers was created."""
+        return (self.clock.now_ns() - self._start_ns) / 1_000_000
+
+    def _loop(self) -> Any:
+        if self.loop is None:
+            raise RuntimeError("use FakeTimers inside `with FakeTimers() as ft:`")
+        return self.loop
+
+    def _step(self, limit_ns: int | None, fill: bool = True) -> None:
+        loop = self._loop()
+        clock = self.clock
+        clock.limit_ns = limit_ns
+        try:
+            loop.drain()  # what the test body itself queued (it acts as a macrotask)
+            loop.uv_run()
+        except Fatal as fatal:
+            raise fatal.exc.with_traceback(fatal.exc.__traceback__) from None
+        except ProcessExit as pexit:
+            raise SystemExit(pexit.code) from None
+        finally:
+            loop.stopping = False
+            clock.limit_ns = None
+        if fill and limit_ns is not None and clock._ns < limit_ns:
+            clock._ns = limit_ns  # the loop went idle early: time still passes
+            loop.update_time()
+
+    def advance(self, ms: float) -> None:
+        """Move virtual time forward ``ms``, running everything that falls due, in order."""
+        if ms < 0:
+            raise ValueError("cannot move time backwards")
+        self._step(self.clock.now_ns() + int(ms * 1_000_000))
+
+    tick = advance
+
+    def run_due(self) -> None:
+        """Run what is runnable now (ticks, microtasks, immediates, due timers); time stays."""
+        self._step(self.clock.now_ns())
+
+    def run_until_idle(self, max_ms: float = 3_600_000.0) -> None:
+        """Jump from timer to timer until nothing keeps the loop alive.
+
+        Raises ``TimeoutError`` if that needs more than ``max_ms`` of virtual
+        time (an interval nobody clears). Returns early, loop still alive, when
+        only I/O (a socket, a server) could wake it up.
+        """
+        limit = self.clock.now_ns() + int(max_ms * 1_000_000)
+        self._step(limit, fill=False)
+        if self.clock.now_ns() >= limit and self._loop().alive():
+            raise TimeoutError(f"the loop was still alive after {max_ms:g} ms of virtual time")
+
+    def call(self, fn: Any, *args: Any) -> None:
+        """Run ``fn(*args)`` as a macrotask (an exception is uncaught), then drain."""
+        loop = self._loop()
+        try:
+            loop.make_callback(fn, *args)
+        except Fatal as fatal:
+            raise fatal.exc.with_traceback(fatal.exc.__traceback__) from None
+
+    # -- inspection ---------------------------------------------------------------------
+
+    def pending_timers(self) -> int:
+        """Live timers (referenced or not) still scheduled."""
+        loop = self._loop()
+        n = 0
+        for lst in loop.timer_lists.values():
+            t = lst._next
+            while t is not lst:
+                n += 1
+                t = t._next
+        return n
+
+    def next_due(self) -> float | None:
+        """Virtual ms from now until the next timer is due (None if no timer)."""
+        loop = self._loop()
+        due: int | None = loop.uv_timer_due
+        if due is None:
+            return None
+        return max(0.0, due - self.clock.now_ns() / 1_000_000)

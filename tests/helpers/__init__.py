@@ -1,0 +1,1 @@
+"""Shared helpers for jsloop's ordering tests (fake-clock runs, logs, Node harness)."""
