@@ -61,10 +61,12 @@ class EpollPoller:
     def poll(self, timeout_ms: int) -> list[tuple[int, int]]:
         ready = self._poll(timeout_ms / 1000.0 if timeout_ms >= 0 else -1)
         err = self._ERR
-        if not err:
-            return ready
-        both = READABLE | WRITABLE
-        return [(fd, ev | both) if ev & err else (fd, ev) for fd, ev in ready]
+        # Rebuild the list only when an error/hang-up is in it (rare).
+        for _fd, ev in ready:
+            if ev & err:
+                both = READABLE | WRITABLE
+                return [(fd, e | both) if e & err else (fd, e) for fd, e in ready]
+        return ready
 
     def close(self) -> None:
         self._ep.close()

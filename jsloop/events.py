@@ -14,6 +14,10 @@ a listener is added and ``'removeListener'`` after one is removed; more than
 (MaxListenersExceededWarning). Listeners are called as JS calls functions:
 surplus arguments are dropped for plain functions that take fewer.
 
+Each event's listeners are stored as ``(listener, max_positional)`` pairs: the
+argument count is worked out once when a listener is added, not per ``emit``
+(a socket emits 'data' once per read).
+
 Imports: errors, _compat (and promise, lazily, for ``once``).
 """
 
@@ -23,7 +27,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from ._compat import call_js
+from ._compat import call_js, max_positional
 from .errors import NodeError, ensure_callable
 
 
@@ -64,7 +68,7 @@ class EventEmitter:
     __slots__ = ("_events", "_max_listeners", "_warned")
 
     def __init__(self) -> None:
-        self._events: dict[Any, list[Callable[..., Any]]] = {}
+        self._events: dict[Any, list[tuple[Callable[..., Any], int]]] = {}
         self._max_listeners: int | None = None
         self._warned: set[Any] | None = None
 
@@ -76,14 +80,15 @@ class EventEmitter:
         if "newListener" in events:
             raw = listener.listener if isinstance(listener, _OnceWrapper) else listener
             self.emit("newListener", event, raw)
+        entry = (listener, max_positional(listener))
         lst = events.get(event)
         if lst is None:
-            events[event] = [listener]
+            events[event] = [entry]
             return self
         if prepend:
-            lst.insert(0, listener)
+            lst.insert(0, entry)
         else:
-            lst.append(listener)
+            lst.append(entry)
         limit = self.getMaxListeners()
         if 0 < limit < len(lst) and (self._warned is None or event not in self._warned):
             if self._warned is None:
@@ -125,7 +130,7 @@ class EventEmitter:
         if not lst:
             return self
         for i in range(len(lst) - 1, -1, -1):
-            item = lst[i]
+            item = lst[i][0]
             if item is listener or (isinstance(item, _OnceWrapper) and item.listener is listener):
                 del lst[i]
                 if not lst:
@@ -148,7 +153,7 @@ class EventEmitter:
         lst = self._events.get(event)
         if lst:
             if "removeListener" in self._events and event != "removeListener":
-                for item in reversed(list(lst)):
+                for item, _n in reversed(list(lst)):
                     self.removeListener(event, item)
             self._events.pop(event, None)
         return self
@@ -161,7 +166,7 @@ class EventEmitter:
         if event == "error":
             monitors = events.get(errorMonitor)
             if monitors:
-                for fn in list(monitors):
+                for fn, _n in list(monitors):
                     call_js(fn, *args)
             if not events.get("error"):
                 err = args[0] if args else None
@@ -175,10 +180,17 @@ class EventEmitter:
         if not lst:
             return False
         if len(lst) == 1:
-            call_js(lst[0], *args)
+            fn, n = lst[0]
+            if n < 0 or n >= len(args):
+                fn(*args)
+            else:
+                fn(*args[:n])
             return True
-        for fn in lst.copy():
-            call_js(fn, *args)
+        for fn, n in lst.copy():
+            if n < 0 or n >= len(args):
+                fn(*args)
+            else:
+                fn(*args[:n])
         return True
 
     # -- inspection -----------------------------------------------------------------
@@ -191,17 +203,18 @@ class EventEmitter:
             return len(lst)
         return sum(
             1
-            for f in lst
+            for f, _n in lst
             if f is listener or (isinstance(f, _OnceWrapper) and f.listener is listener)
         )
 
     def listeners(self, event: Any) -> list[Callable[..., Any]]:
         return [
-            f.listener if isinstance(f, _OnceWrapper) else f for f in self._events.get(event, [])
+            f.listener if isinstance(f, _OnceWrapper) else f
+            for f, _n in self._events.get(event, [])
         ]
 
     def rawListeners(self, event: Any) -> list[Callable[..., Any]]:
-        return list(self._events.get(event, []))
+        return [f for f, _n in self._events.get(event, [])]
 
     def eventNames(self) -> list[Any]:
         return list(self._events)

@@ -126,7 +126,13 @@ class Process(EventEmitter):
             from . import _signals  # type: ignore[attr-defined,unused-ignore]
         except ImportError:  # pragma: no cover - the I/O half is missing
             return
-        self._signal_watch[name] = _signals.watch_signal(name, self)
+        try:
+            token = _signals.watch_signal(name, self)
+        except RuntimeError:
+            # CPython installs signal handlers from the main thread only: a loop
+            # in another thread keeps the listener but cannot receive the signal.
+            return
+        self._signal_watch[name] = token
 
     def _unwatch_signal(self, name: str) -> None:
         token = self._signal_watch.pop(name, None)

@@ -32,6 +32,7 @@ from collections.abc import Callable
 from heapq import heappop, heappush
 from typing import Any
 
+from ._queues import run_queued_microtask
 from ._runtime import get_loop, state
 from .errors import ensure_callable
 from .promise import Promise, resolve_promise
@@ -478,9 +479,8 @@ def sleep(ms: Any = 1, value: Any = None, *, ref: bool = True) -> Promise[Any]:
 
 def queueMicrotask(callback: Callable[[], Any]) -> None:
     """``queueMicrotask``: an exception it raises is an uncaught exception."""
-    ensure_callable(callback)
-    from ._queues import run_queued_microtask
-
+    if not callable(callback):
+        ensure_callable(callback)
     loop = state.loop
     if loop is None:
         get_loop()
@@ -489,7 +489,8 @@ def queueMicrotask(callback: Callable[[], Any]) -> None:
 
 def nextTick(callback: Callable[..., Any], *args: Any) -> None:
     """``process.nextTick``: runs before promise jobs, after the current operation."""
-    ensure_callable(callback)
+    if not callable(callback):
+        ensure_callable(callback)
     loop = state.loop
     if loop is None:
         get_loop()
