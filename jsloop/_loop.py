@@ -438,11 +438,14 @@ class Loop:
                 process_immediates(self)
             if self.closing:
                 self.run_closing()
-            self.now = now = now_ns() // 1_000_000
             due = self.uv_timer_due
-            if due is not None and due <= now:
-                self.run_timers()
-            alive = bool(
+            if due is not None or len(watchers) > 1:
+                # Refresh the cached clock (skipped only when nothing could read it:
+                # no timer armed and no fd but the wakeup watched).
+                self.now = now = now_ns() // 1_000_000
+                if due is not None and due <= now:
+                    self.run_timers()
+            alive = (
                 self.timer_refs > 0
                 or self.immediate_refs > 0
                 or self.handle_refs > 0
