@@ -417,7 +417,7 @@ class Loop:
         The phase calls are guarded inline: this is the hottest loop in the
         runtime (one turn per immediate in a setImmediate chain).
         """
-        alive = self.alive()
+        alive: Any = self.alive()
         if alive and not self.stopping:
             self.update_time()
             self.run_timers()

@@ -244,8 +244,7 @@ class Socket(EventEmitter):
     """
 
     __slots__ = (
-        "__dict__",
-        "_buf",
+        "__dict__",  # users may hang their own attributes on a socket; the dict is lazy
         "_bytes_sent",
         "_connect_addr",
         "_decoder",
@@ -269,7 +268,6 @@ class Socket(EventEmitter):
         "_sock",
         "_timeout_ms",
         "_timer",
-        "_view",
         "_w",
         "_want_shutdown",
         "_wq",
@@ -284,34 +282,35 @@ class Socket(EventEmitter):
     def __init__(self, options: dict[str, Any] | None = None, *,
                  allowHalfOpen: bool | None = None) -> None:
         super().__init__()
-        opts = dict(options or {})
-        if allowHalfOpen is not None:
-            opts["allowHalfOpen"] = allowHalfOpen
+        if allowHalfOpen is None:
+            allowHalfOpen = bool(options.get("allowHalfOpen", False)) if options else False
         self._loop: Any = get_loop()
         self._net = _loop_net(self._loop)
-        self._buf, self._view = self._net.buf, self._net.view
         self._sock: socket.socket | None = None
         self._w: Any = None
         self._family = 0
         self._server: Server | None = None
         self._peer: Any = None
         self._connect_addr: Any = None
-        self._opts: dict[str, Any] = {}
-        self.allowHalfOpen = bool(opts.get("allowHalfOpen", False))
+        # Socket options to apply once the fd exists (and the connect's request ref).
+        self._opts: dict[str, Any] | None = None
+        self.allowHalfOpen = bool(allowHalfOpen)
         self.connecting = False
         self.destroyed = False
         self._had_error = False
         self._refed = True
         # readable side
         self._flowing: bool | None = None
-        self._rbuf: collections.deque[bytes] = collections.deque()
+        # Both queues are created on first use: an empty deque costs 760 B (a 64-slot
+        # block), twice the rest of an idle socket. ``not self._rbuf`` holds for None.
+        self._rbuf: collections.deque[Any] | None = None
         self._rbuf_len = 0
         self._read_ended = False
         self._end_emitted = False
         self._decoder: Any = None
         self.bytesRead = 0
         # writable side
-        self._wq: collections.deque[list[Any]] = collections.deque()
+        self._wq: collections.deque[list[Any]] | None = None
         self._wq_bytes = 0
         self._need_drain = False
         self._write_ended = False

@@ -189,96 +189,39 @@ class Promise(Generic[T]):
 
     @staticmethod
     def all(iterable: Iterable[Any]) -> Promise[list[Any]]:
-        """``Promise.all`` (27.2.4.1)."""
-        result = Promise._new()
-        cap = ResolvingFunctions(result)
-        try:
-            items = iter(iterable)
-        except TypeError:
-            cap.reject(_not_iterable(iterable))
-            return result
-        values: list[Any] = []
-        remaining = [1]
-        try:
-            for index, item in enumerate(items):
-                values.append(None)
-                remaining[0] += 1
-                promise_resolve(item).then(_all_element(values, index, remaining, cap), cap.reject)
-        except Exception as exc:
-            cap.reject(exc)
-            return result
-        remaining[0] -= 1
-        if remaining[0] == 0:
-            cap.resolve(values)
-        return result
+        """``Promise.all`` (27.2.4.1): values in input order, or the first rejection."""
+
+        def subscribe(p: Promise[Any], slots: list[Any], i: int, left: list[int], cap: Any) -> None:
+            p.then(_all_element(slots, i, left, cap), cap.reject)
+
+        return _combine(iterable, subscribe, lambda slots, cap: cap.resolve(slots))
 
     @staticmethod
     def allSettled(iterable: Iterable[Any]) -> Promise[list[dict[str, Any]]]:
         """``Promise.allSettled``: records shaped ``{"status", "value"|"reason"}``."""
-        result = Promise._new()
-        cap = ResolvingFunctions(result)
-        try:
-            items = iter(iterable)
-        except TypeError:
-            cap.reject(_not_iterable(iterable))
-            return result
-        values: list[Any] = []
-        remaining = [1]
-        try:
-            for index, item in enumerate(items):
-                values.append(None)
-                remaining[0] += 1
-                on_ful, on_rej = _settled_elements(values, index, remaining, cap)
-                promise_resolve(item).then(on_ful, on_rej)
-        except Exception as exc:
-            cap.reject(exc)
-            return result
-        remaining[0] -= 1
-        if remaining[0] == 0:
-            cap.resolve(values)
-        return result
+
+        def subscribe(p: Promise[Any], slots: list[Any], i: int, left: list[int], cap: Any) -> None:
+            p.then(*_settled_elements(slots, i, left, cap))
+
+        return _combine(iterable, subscribe, lambda slots, cap: cap.resolve(slots))
 
     @staticmethod
     def race(iterable: Iterable[Any]) -> Promise[Any]:
         """``Promise.race``; ``race([])`` stays pending forever."""
-        result = Promise._new()
-        cap = ResolvingFunctions(result)
-        try:
-            items = iter(iterable)
-        except TypeError:
-            cap.reject(_not_iterable(iterable))
-            return result
-        try:
-            for item in items:
-                promise_resolve(item).then(cap.resolve, cap.reject)
-        except Exception as exc:
-            cap.reject(exc)
-        return result
+
+        def subscribe(p: Promise[Any], slots: list[Any], i: int, left: list[int], cap: Any) -> None:
+            p.then(cap.resolve, cap.reject)
+
+        return _combine(iterable, subscribe, lambda slots, cap: None)
 
     @staticmethod
     def any(iterable: Iterable[Any]) -> Promise[Any]:
         """``Promise.any``: rejects with AggregateError (``.errors`` in input order)."""
-        result = Promise._new()
-        cap = ResolvingFunctions(result)
-        try:
-            items = iter(iterable)
-        except TypeError:
-            cap.reject(_not_iterable(iterable))
-            return result
-        errors: list[Any] = []
-        remaining = [1]
-        try:
-            for index, item in enumerate(items):
-                errors.append(None)
-                remaining[0] += 1
-                promise_resolve(item).then(cap.resolve, _any_element(errors, index, remaining, cap))
-        except Exception as exc:
-            cap.reject(exc)
-            return result
-        remaining[0] -= 1
-        if remaining[0] == 0:
-            cap.reject(AggregateError(errors))
-        return result
+
+        def subscribe(p: Promise[Any], slots: list[Any], i: int, left: list[int], cap: Any) -> None:
+            p.then(cap.resolve, _any_element(slots, i, left, cap))
+
+        return _combine(iterable, subscribe, lambda slots, cap: cap.reject(AggregateError(slots)))
 
 
 class WithResolvers:
@@ -491,6 +434,40 @@ def note_handled(p: Promise[Any]) -> None:
 
 
 # -- combinator element functions ---------------------------------------------------------
+
+
+def _combine(
+    iterable: Iterable[Any],
+    subscribe: Callable[[Promise[Any], list[Any], int, list[int], ResolvingFunctions], None],
+    finish: Callable[[list[Any], ResolvingFunctions], None],
+) -> Promise[Any]:
+    """The loop the combinators share (PerformPromiseAll and its siblings).
+
+    Each input goes through ``Promise.resolve`` and gets its handlers from
+    ``subscribe``; ``remaining`` starts at 1 so that ``finish`` runs
+    synchronously for an empty input, as the spec's last step does.
+    """
+    result = Promise._new()
+    cap = ResolvingFunctions(result)
+    try:
+        items = iter(iterable)
+    except TypeError:
+        cap.reject(_not_iterable(iterable))
+        return result
+    slots: list[Any] = []
+    remaining = [1]
+    try:
+        for index, item in enumerate(items):
+            slots.append(None)
+            remaining[0] += 1
+            subscribe(promise_resolve(item), slots, index, remaining, cap)
+    except Exception as exc:
+        cap.reject(exc)
+        return result
+    remaining[0] -= 1
+    if remaining[0] == 0:
+        finish(slots, cap)
+    return result
 
 
 def _not_iterable(value: Any) -> TypeError:
