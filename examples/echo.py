@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import weakref
 from typing import Any
 
 import jsloop
@@ -35,25 +36,48 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def on_connection(conn: net.Socket) -> None:
-    """Echo with backpressure: pause reading while the peer is slow to read."""
+# Per connection: one slotted listener object and one shared function, no
+# closures. A closure costs about 240 B, a slotted callable 40 B; with 10,000
+# idle connections such bytes are what the server's memory is made of.
 
-    def on_data(chunk: bytes) -> None:
+
+class EchoData:
+    """The ``'data'`` listener: echo, and pause while the peer is slow to read.
+
+    As ``stream.pipe`` does, the ``'drain'`` listener is added only when a write
+    is refused, so a connection that never backs up never carries one.
+    """
+
+    __slots__ = ("conn",)
+
+    def __init__(self, conn: net.Socket) -> None:
+        self.conn = conn
+
+    def __call__(self, chunk: bytes) -> None:
+        conn = self.conn
         if not conn.write(chunk):
             conn.pause()
+            conn.once("drain", conn.resume)
 
-    conn.on("data", on_data)
-    conn.on("drain", conn.resume)
-    conn.on("error", lambda err: None)  # a reset peer only closes its own connection
+
+def ignore_error(err: BaseException) -> None:
+    """A reset peer only closes its own connection ('close' follows)."""
+
+
+def on_connection(conn: net.Socket) -> None:
+    """Echo with backpressure: pause reading while the peer is slow to read."""
+    conn.on("data", EchoData(conn))
+    conn.on("error", ignore_error)
 
 
 def main(host: str, port: int, backlog: int) -> None:
-    connections: set[net.Socket] = set()
+    # Open connections, for shutdown. A WeakSet forgets a closed socket by itself,
+    # so no connection needs a 'close' listener just to be forgotten.
+    connections: weakref.WeakSet[net.Socket] = weakref.WeakSet()
     server = net.createServer(noDelay=True)
 
     def track(conn: net.Socket) -> None:
         connections.add(conn)
-        conn.on("close", lambda *_: connections.discard(conn))
         on_connection(conn)
 
     def listening() -> None:

@@ -14,9 +14,11 @@ a listener is added and ``'removeListener'`` after one is removed; more than
 (MaxListenersExceededWarning). Listeners are called as JS calls functions:
 surplus arguments are dropped for plain functions that take fewer.
 
-Each event's listeners are stored as ``(listener, max_positional)`` pairs: the
-argument count is worked out once when a listener is added, not per ``emit``
-(a socket emits 'data' once per read).
+Each listener is stored as a ``(listener, max_positional)`` pair: the argument
+count is worked out once when a listener is added, not per ``emit`` (a socket
+emits 'data' once per read). As in Node, an event with one listener stores the
+pair bare and only a second listener makes a list (a connection holds a few
+one-listener events: this keeps it small).
 
 Imports: errors, _compat (and promise, lazily, for ``once``).
 """
@@ -68,7 +70,8 @@ class EventEmitter:
     __slots__ = ("_events", "_max_listeners", "_warned")
 
     def __init__(self) -> None:
-        self._events: dict[Any, list[tuple[Callable[..., Any], int]]] = {}
+        # event -> (listener, arity) for one listener, or a list of such pairs
+        self._events: dict[Any, Any] = {}
         self._max_listeners: int | None = None
         self._warned: set[Any] | None = None
 
@@ -81,10 +84,12 @@ class EventEmitter:
             raw = listener.listener if isinstance(listener, _OnceWrapper) else listener
             self.emit("newListener", event, raw)
         entry = (listener, max_positional(listener))
-        lst = events.get(event)
-        if lst is None:
-            events[event] = [entry]
+        cur = events.get(event)
+        if cur is None:
+            events[event] = entry
             return self
+        lst = cur if type(cur) is list else [cur]
+        events[event] = lst
         if prepend:
             lst.insert(0, entry)
         else:
@@ -126,7 +131,7 @@ class EventEmitter:
     def removeListener(self, event: Any, listener: Callable[..., Any]) -> EventEmitter:
         """``emitter.off``: removes the most recently added matching listener."""
         ensure_callable(listener, "listener")
-        lst = self._events.get(event)
+        lst = self._entries(event)
         if not lst:
             return self
         for i in range(len(lst) - 1, -1, -1):
@@ -135,6 +140,10 @@ class EventEmitter:
                 del lst[i]
                 if not lst:
                     del self._events[event]
+                elif len(lst) == 1:
+                    self._events[event] = lst[0]
+                else:
+                    self._events[event] = lst
                 if "removeListener" in self._events:
                     raw = item.listener if isinstance(item, _OnceWrapper) else item
                     self.emit("removeListener", event, raw)
@@ -150,10 +159,10 @@ class EventEmitter:
                 self.removeAllListeners(name)
             self._events.pop("removeListener", None)
             return self
-        lst = self._events.get(event)
+        lst = self._entries(event)
         if lst:
             if "removeListener" in self._events and event != "removeListener":
-                for item, _n in reversed(list(lst)):
+                for item, _n in reversed(lst):
                     self.removeListener(event, item)
             self._events.pop(event, None)
         return self
@@ -164,9 +173,8 @@ class EventEmitter:
         """Call every listener of ``event`` in order; return whether there was one."""
         events = self._events
         if event == "error":
-            monitors = events.get(errorMonitor)
-            if monitors:
-                for fn, _n in list(monitors):
+            if errorMonitor in events:
+                for fn, _n in self._entries(errorMonitor):
                     call_js(fn, *args)
             if not events.get("error"):
                 err = args[0] if args else None
@@ -176,17 +184,17 @@ class EventEmitter:
                 exc.code = "ERR_UNHANDLED_ERROR"
                 exc.context = err  # type: ignore[attr-defined]
                 raise exc
-        lst = events.get(event)
-        if not lst:
+        cur = events.get(event)
+        if cur is None:
             return False
-        if len(lst) == 1:
-            fn, n = lst[0]
+        if type(cur) is tuple:
+            fn, n = cur
             if n < 0 or n >= len(args):
                 fn(*args)
             else:
                 fn(*args[:n])
             return True
-        for fn, n in lst.copy():
+        for fn, n in cur.copy():
             if n < 0 or n >= len(args):
                 fn(*args)
             else:
@@ -196,7 +204,7 @@ class EventEmitter:
     # -- inspection -----------------------------------------------------------------
 
     def listenerCount(self, event: Any, listener: Callable[..., Any] | None = None) -> int:
-        lst = self._events.get(event)
+        lst = self._entries(event)
         if not lst:
             return 0
         if listener is None:
@@ -210,11 +218,18 @@ class EventEmitter:
     def listeners(self, event: Any) -> list[Callable[..., Any]]:
         return [
             f.listener if isinstance(f, _OnceWrapper) else f
-            for f, _n in self._events.get(event, [])
+            for f, _n in self._entries(event)
         ]
 
     def rawListeners(self, event: Any) -> list[Callable[..., Any]]:
-        return [f for f, _n in self._events.get(event, [])]
+        return [f for f, _n in self._entries(event)]
+
+    def _entries(self, event: Any) -> list[tuple[Callable[..., Any], int]]:
+        """The (listener, arity) pairs of ``event`` as a list (a new one for a lone pair)."""
+        cur = self._events.get(event)
+        if cur is None:
+            return []
+        return cur if type(cur) is list else [cur]
 
     def eventNames(self) -> list[Any]:
         return list(self._events)

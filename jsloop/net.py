@@ -244,7 +244,9 @@ class Socket(EventEmitter):
     """
 
     __slots__ = (
-        "__dict__",  # users may hang their own attributes on a socket; the dict is lazy
+        # No "__dict__": in CPython 3.11 it costs ~136 B per instance even unused
+        # (the values array is allocated eagerly). Subclasses get one back for free.
+        "__weakref__",  # for WeakKeyDictionary / WeakSet bookkeeping by users
         "_bytes_sent",
         "_connect_addr",
         "_decoder",
@@ -329,15 +331,22 @@ class Socket(EventEmitter):
 
     # -- attaching an fd ------------------------------------------------------------
 
-    def _attach(self, sock: socket.socket, family: int) -> None:
+    def _attach(self, sock: socket.socket, family: int,
+                callback: Callable[[int], Any] | None = None) -> None:
         self._sock = sock
         self._family = family
-        self._w = self._loop.io_watch(sock.fileno(), self._on_io)
+        self._w = self._loop.io_watch(sock.fileno(), callback or self._on_io)
         self._net.handles.add(self)
         if not self._refed:
             self._w.unref()
-        for name, value in self._opts.items():
-            self._apply_option(name, value)
+        if self._opts:
+            for name, value in self._opts.items():
+                self._apply_option(name, value)
+
+    def _set_opt(self, name: str, value: Any) -> None:
+        if self._opts is None:
+            self._opts = {}
+        self._opts[name] = value
 
     def _update_interest(self) -> None:
         w = self._w
@@ -357,13 +366,19 @@ class Socket(EventEmitter):
             # libuv's uv__io_stop deletes the entry too.
             w.close()
 
-    def _on_io(self, events: int) -> None:
+    def _on_connect_io(self, events: int) -> None:
+        """The watcher's callback while a connect is in flight; ``_after_connect``
+        swaps in ``_on_io``, so the per-event path never tests ``connecting``."""
         if self.connecting:
             self._after_connect(self._sock.getsockopt(  # type: ignore[union-attr]
                 socket.SOL_SOCKET, socket.SO_ERROR))
-            return
-        w_events = self._w.events
-        if events & READABLE and w_events & READABLE:
+        else:
+            self._on_io(events)
+
+    def _on_io(self, events: int) -> None:
+        # Re-check our own interest: an earlier callback of the same poll batch
+        # may have paused this socket.
+        if events & READABLE and self._w.events & READABLE:
             self._read_once()
         if events & WRITABLE and not self.destroyed:
             if self._wq:
@@ -374,8 +389,9 @@ class Socket(EventEmitter):
     # -- reading --------------------------------------------------------------------
 
     def _read_once(self) -> None:
+        net = self._net
         try:
-            n = self._sock.recv_into(self._buf)  # type: ignore[union-attr]
+            n = self._sock.recv_into(net.buf)  # type: ignore[union-attr]
         except _WOULD_BLOCK:
             return
         except OSError as exc:
@@ -387,15 +403,19 @@ class Socket(EventEmitter):
         self.bytesRead += n
         if self._timeout_ms:
             self._last_active = self._loop.now
-        chunk: Any = bytes(self._view[:n])
+        chunk: Any = net.view[:n].tobytes()
         if self._decoder is not None:
             chunk = self._decoder.decode(chunk)
             if not chunk:
                 return
-        if self._flowing and not self._rbuf:
-            self.emit("data", chunk)
-            return
-        self._rbuf.append(chunk)
+        rbuf = self._rbuf
+        if not rbuf:
+            if self._flowing:
+                self.emit("data", chunk)
+                return
+            if rbuf is None:
+                rbuf = self._rbuf = collections.deque()
+        rbuf.append(chunk)
         self._rbuf_len += n
         if self._rbuf_len >= HIGH_WATER_MARK:
             self._update_interest()
@@ -406,6 +426,8 @@ class Socket(EventEmitter):
         if self._decoder is not None:
             tail = self._decoder.decode(b"", final=True)
             if tail:
+                if self._rbuf is None:
+                    self._rbuf = collections.deque()
                 self._rbuf.append(tail)
         if not self._rbuf:
             nextTick(self._emit_end)
@@ -436,6 +458,7 @@ class Socket(EventEmitter):
             self.emit("data", chunk)
         if self._rbuf_len < 0 or not rbuf:
             self._rbuf_len = 0
+            self._rbuf = None  # give the deque back: most sockets never buffer again
         if not rbuf and self._read_ended:
             self._emit_end()
         else:
@@ -479,14 +502,16 @@ class Socket(EventEmitter):
     def write(self, data: Any, encoding: Any = None, cb: Callable[..., Any] | None = None
               ) -> bool:
         """``socket.write(data[, encoding][, cb])``: False once 16 KiB are queued, then 'drain'."""
-        if callable(encoding):
+        if encoding is not None and callable(encoding):
             cb, encoding = encoding, None
-        if isinstance(data, str):
-            data = data.encode("utf-8" if encoding in (None, "utf8", "utf-8") else encoding)
-        elif not isinstance(data, (bytes, bytearray, memoryview)):
-            raise invalid_arg_type(
-                "chunk", "of type string or an instance of Buffer, TypedArray, or DataView", data
-            )
+        if type(data) is not bytes:  # the common case skips both isinstance tests
+            if isinstance(data, str):
+                data = data.encode("utf-8" if encoding in (None, "utf8", "utf-8") else encoding)
+            elif not isinstance(data, (bytes, bytearray, memoryview)):
+                raise invalid_arg_type(
+                    "chunk", "of type string or an instance of Buffer, TypedArray, or DataView",
+                    data,
+                )
         if self._write_ended or self.destroyed:
             self._write_after_end(cb)
             return False
@@ -515,7 +540,10 @@ class Socket(EventEmitter):
             n -= sent
         elif isinstance(data, (bytearray, memoryview)):
             data = bytes(data)  # the caller may reuse its buffer before we send it
-        self._wq.append([memoryview(data), cb])
+        wq = self._wq
+        if wq is None:
+            wq = self._wq = collections.deque()
+        wq.append([memoryview(data), cb])
         self._wq_bytes += n
         self._update_interest()
         if self._wq_bytes < HIGH_WATER_MARK:
@@ -573,6 +601,7 @@ class Socket(EventEmitter):
         if wq:
             return
         self._wq_bytes = 0
+        self._wq = None  # give the deque back (see __init__)
         self._update_interest()
         if self._need_drain:
             self._need_drain = False
@@ -674,7 +703,7 @@ class Socket(EventEmitter):
             clearTimeout(self._timer)
             self._timer = None
         self._release_fd()
-        self._wq.clear()
+        self._wq = None
         if self._server is not None:
             self._server._connection_closed()
             self._server = None
@@ -687,6 +716,9 @@ class Socket(EventEmitter):
     def _release_fd(self) -> None:
         if self._w is not None:
             self._w.close()  # unregister before closing the fd
+            # Break the socket -> watcher -> bound _on_io -> socket cycle, so a
+            # closed socket nobody holds is freed at once, not by the cyclic GC.
+            self._w = None
         if self._sock is not None:
             self._sock.close()
         self._net.handles.discard(self)
@@ -726,9 +758,9 @@ class Socket(EventEmitter):
             self.allowHalfOpen = bool(opts["allowHalfOpen"])
         for name in ("noDelay", "keepAlive"):
             if opts.get(name):
-                self._opts[name] = (True, opts.get("keepAliveInitialDelay", 0))
+                self._set_opt(name, (True, opts.get("keepAliveInitialDelay", 0)))
         if opts.get("localAddress") is not None:
-            self._opts["localAddress"] = opts["localAddress"]
+            self._set_opt("localAddress", opts["localAddress"])
         self.connecting = True
         self._ref_during_connect()
         path = opts.get("path")
@@ -746,10 +778,10 @@ class Socket(EventEmitter):
     def _ref_during_connect(self) -> None:
         # Until the fd exists nothing else keeps the loop alive: hold a request ref.
         self._loop.ref_req()
-        self._opts["_req"] = True
+        self._set_opt("_req", True)
 
     def _drop_connect_ref(self) -> None:
-        if self._opts.pop("_req", None):
+        if self._opts and self._opts.pop("_req", None):
             self._loop.unref_req()
 
     def _lookup_and_connect(self, host: str, port: int, family: int) -> None:
@@ -782,9 +814,9 @@ class Socket(EventEmitter):
             self.destroy(_from_oserror(exc, "socket"))
             return
         sock.setblocking(False)
-        self._attach(sock, family)
+        self._attach(sock, family, self._on_connect_io)
         self._connect_addr = (host, port)
-        local = self._opts.get("localAddress")
+        local = self._opts.get("localAddress") if self._opts else None
         if local:
             try:
                 sock.bind((local[0], local[1]))
@@ -799,7 +831,7 @@ class Socket(EventEmitter):
     def _connect_unix(self, path: str) -> None:
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.setblocking(False)
-        self._attach(sock, socket.AF_UNIX)
+        self._attach(sock, socket.AF_UNIX, self._on_connect_io)
         self._connect_addr = (path, None)
         self._drop_connect_ref()
         try:
@@ -824,6 +856,8 @@ class Socket(EventEmitter):
         if self.destroyed:
             return
         self.connecting = False
+        if self._w is not None:
+            self._w.callback = self._on_io
         if err:
             host, port = self._connect_addr
             self.destroy(errno_exception(err, "connect", host, port))
@@ -862,14 +896,16 @@ class Socket(EventEmitter):
 
     def setNoDelay(self, noDelay: bool = True) -> Socket:
         """``socket.setNoDelay``: disable Nagle's algorithm."""
-        self._opts["noDelay"] = (bool(noDelay), 0)
-        self._apply_option("noDelay", self._opts["noDelay"])
+        value = (bool(noDelay), 0)
+        self._set_opt("noDelay", value)
+        self._apply_option("noDelay", value)
         return self
 
     def setKeepAlive(self, enable: bool = False, initialDelay: int = 0) -> Socket:
         """``socket.setKeepAlive``; ``initialDelay`` in ms."""
-        self._opts["keepAlive"] = (bool(enable), initialDelay)
-        self._apply_option("keepAlive", self._opts["keepAlive"])
+        value = (bool(enable), initialDelay)
+        self._set_opt("keepAlive", value)
+        self._apply_option("keepAlive", value)
         return self
 
     def setTimeout(self, timeout: float, callback: Callable[..., Any] | None = None) -> Socket:
@@ -1250,11 +1286,12 @@ class Server(EventEmitter):
 
     def _on_connection(self, conn: socket.socket, family: int) -> None:
         s = Socket(allowHalfOpen=self.allowHalfOpen)
-        if self.noDelay:
-            s._opts["noDelay"] = (True, 0)
-        if self.keepAlive:
-            s._opts["keepAlive"] = (True, 0)
         s._attach(conn, family)
+        # Applied now rather than kept in s._opts: an accepted socket never re-attaches.
+        if self.noDelay:
+            s._apply_option("noDelay", (True, 0))
+        if self.keepAlive:
+            s._apply_option("keepAlive", (True, 0))
         s._server = self
         self._connections += 1
         if self.pauseOnConnect:
