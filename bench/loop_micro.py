@@ -334,6 +334,14 @@ class Bench:
     timeout: float = 60.0  # per process at full size; a hang costs no more than this
 
 
+# jsloop.run() freezes what was alive before the run and raises gen-0's threshold
+# (jsloop/_loop.py, _tune_gc). To show how much of a ratio is that alone, asyncio
+# is also measured with the same settings.
+GC_LIKE_JSLOOP = "import gc\ngc.freeze()\ngc.set_threshold(50_000, 20, 100)\n"
+# Diagnostics imported but switched off (issue 5: off must cost nothing).
+DIAG_OFF = "import jsloop.diagnostics\n"
+
+
 def _py(loop_kind: str, body: str, setup: str = "") -> str:
     return PY_PRELUDE + ASYNCIO_NEW_LOOP.get(loop_kind, "") + setup + body
 
@@ -350,6 +358,11 @@ def benches() -> list[Bench]:
             50_000,
             [
                 Impl(aio + " call_later", "py", _py(aio, TIMERS_ASYNCIO)),
+                Impl(
+                    aio + " call_later, jsloop's GC settings",
+                    "py",
+                    _py(aio, TIMERS_ASYNCIO, GC_LIKE_JSLOOP),
+                ),
                 Impl(uv + " call_later", "py", _py(uv, TIMERS_ASYNCIO), "uvloop"),
                 Impl("jsloop setTimeout", "py", _py("", TIMERS_JSLOOP), "jsloop:run"),
                 Impl("node setTimeout", "node", TIMERS_NODE),
@@ -363,12 +376,23 @@ def benches() -> list[Bench]:
             200_000,
             [
                 Impl(aio + " call_soon", "py", _py(aio, SOON_ASYNCIO)),
+                Impl(
+                    aio + " call_soon, jsloop's GC settings",
+                    "py",
+                    _py(aio, SOON_ASYNCIO, GC_LIKE_JSLOOP),
+                ),
                 Impl(uv + " call_soon", "py", _py(uv, SOON_ASYNCIO), "uvloop"),
                 Impl(
                     "jsloop setImmediate",
                     "py",
                     _py("", SOON_JSLOOP.replace("__FN__", "setImmediate")),
                     "jsloop:run",
+                ),
+                Impl(
+                    "jsloop setImmediate, diagnostics imported (off)",
+                    "py",
+                    _py("", SOON_JSLOOP.replace("__FN__", "setImmediate"), DIAG_OFF),
+                    "jsloop.diagnostics",
                 ),
                 Impl("node setImmediate", "node", SOON_NODE.replace("__FN__", "setImmediate")),
             ],
@@ -381,8 +405,19 @@ def benches() -> list[Bench]:
             200_000,
             [
                 Impl(aio + " future chain", "py", _py(aio, CHAIN_ASYNCIO)),
+                Impl(
+                    aio + " future chain, jsloop's GC settings",
+                    "py",
+                    _py(aio, CHAIN_ASYNCIO, GC_LIKE_JSLOOP),
+                ),
                 Impl(uv + " future chain", "py", _py(uv, CHAIN_ASYNCIO), "uvloop"),
                 Impl("jsloop Promise.then", "py", _py("", CHAIN_JSLOOP), "jsloop:run"),
+                Impl(
+                    "jsloop Promise.then, diagnostics imported (off)",
+                    "py",
+                    _py("", CHAIN_JSLOOP, DIAG_OFF),
+                    "jsloop.diagnostics",
+                ),
                 Impl("PyPI promise .then", "py", _py("", CHAIN_PROMISE_PKG), "promise"),
                 Impl("node .then", "node", CHAIN_NODE),
             ],
@@ -514,7 +549,7 @@ def add_ratios(res_b: dict[str, Any]) -> None:
     base: dict[str, float] = {}
     for name, slot in res_b["impls"].items():
         slot["median"] = median(slot["seconds"]) if slot["seconds"] else None
-        if name.startswith("asyncio"):
+        if name.startswith("asyncio") and not base:  # the first: default asyncio
             base = slot.get("by_round", {})
     for slot in res_b["impls"].values():
         m = slot["median"]
