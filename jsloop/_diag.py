@@ -54,7 +54,7 @@ import attrs
 from . import _loop, promise, timers
 from ._clock import Clock
 from ._loop import Loop as BaseLoop
-from ._poller import Poller
+from ._poller import Poller, PollerProxy
 
 # ``jsloop.asyncfn`` is the decorator (the package re-exports it); we need the module.
 asyncfn = sys.modules[__package__ + ".asyncfn"]
@@ -474,28 +474,14 @@ class _MicroQueue(deque[Any]):
         deque.append(self, (fn, a, b))
 
 
-class _TimedPoller:
+class _TimedPoller(PollerProxy):
     """A poller proxy that measures the time spent waiting (idle time, for ELU and traces)."""
 
-    __slots__ = ("idle_ns", "inner", "loop", "name")
+    __slots__ = ("idle_ns",)
 
     def __init__(self, loop: Any, inner: Poller) -> None:
-        self.loop = loop
-        self.inner = inner
+        super().__init__(loop, inner)
         self.idle_ns = 0
-        self.name = inner.name
-
-    def register(self, fd: int, events: int) -> None:
-        self.inner.register(fd, events)
-
-    def modify(self, fd: int, events: int) -> None:
-        self.inner.modify(fd, events)
-
-    def unregister(self, fd: int) -> None:
-        self.inner.unregister(fd)
-
-    def close(self) -> None:
-        self.inner.close()
 
     def poll(self, timeout_ms: Any) -> list[tuple[int, int]]:
         if timeout_ms == 0:

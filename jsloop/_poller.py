@@ -18,7 +18,7 @@ import os
 import select
 import selectors
 import sys
-from typing import Protocol
+from typing import Any, Protocol
 
 READABLE = 1  # == EPOLLIN
 WRITABLE = 4  # == EPOLLOUT
@@ -128,6 +128,33 @@ class SelectorsPoller:
 
     def close(self) -> None:
         self._sel.close()
+
+
+class PollerProxy:
+    """Base of pollers that wrap another (diagnostics' idle timer, testing's stepper):
+    everything but ``poll`` goes straight through."""
+
+    __slots__ = ("inner", "loop", "name")
+
+    def __init__(self, loop: object, inner: Poller) -> None:
+        self.loop: Any = loop
+        self.inner = inner
+        self.name = inner.name
+
+    def register(self, fd: int, events: int) -> None:
+        self.inner.register(fd, events)
+
+    def modify(self, fd: int, events: int) -> None:
+        self.inner.modify(fd, events)
+
+    def unregister(self, fd: int) -> None:
+        self.inner.unregister(fd)
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def poll(self, timeout_ms: int) -> list[tuple[int, int]]:
+        return self.inner.poll(timeout_ms)
 
 
 def make_poller() -> Poller:

@@ -29,6 +29,7 @@ from typing import Any
 
 from . import _loop
 from ._clock import FakeClock
+from ._poller import PollerProxy
 from ._runtime import state
 from .process import Fatal, ProcessExit, process
 
@@ -54,33 +55,16 @@ class StepClock(FakeClock):
         self.advance(ms)
 
 
-class _StepPoller:
+class _StepPoller(PollerProxy):
     """Poller proxy: a wait forever (no timer to wake up for) ends the step instead."""
 
-    __slots__ = ("inner", "loop", "name")
+    __slots__ = ()
 
-    def __init__(self, loop: Any, inner: Any) -> None:
-        self.loop = loop
-        self.inner = inner
-        self.name = inner.name
-
-    def register(self, fd: int, events: int) -> None:
-        self.inner.register(fd, events)
-
-    def modify(self, fd: int, events: int) -> None:
-        self.inner.modify(fd, events)
-
-    def unregister(self, fd: int) -> None:
-        self.inner.unregister(fd)
-
-    def close(self) -> None:
-        self.inner.close()
-
-    def poll(self, timeout_ms: float) -> list[tuple[int, int]]:
+    def poll(self, timeout_ms: int) -> list[tuple[int, int]]:
         if timeout_ms < 0 and self.loop.req_refs <= 0:
             self.loop.stopping = True
-            return self.inner.poll(0)  # type: ignore[no-any-return]
-        return self.inner.poll(timeout_ms)  # type: ignore[no-any-return]
+            return self.inner.poll(0)
+        return self.inner.poll(timeout_ms)
 
 
 class FakeTimers:
