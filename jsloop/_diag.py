@@ -442,7 +442,9 @@ class _ImmQueue(deque[Any]):
         deque.append(self, imm)
 
 
-class _TickQueue(deque[Any]):
+class _WrappingQueue(deque[Any]):
+    """A queue that wraps each callback in a diagnostics Task as it is appended."""
+
     __slots__ = ("ld",)
 
     def __init__(self, ld: LoopDiag, items: Iterable[Any] = ()) -> None:
@@ -450,6 +452,10 @@ class _TickQueue(deque[Any]):
         self.ld = ld
         for item in items:
             self.append(item)
+
+
+class _TickQueue(_WrappingQueue):
+    __slots__ = ()
 
     def append(self, entry: Any) -> None:
         cb, args, ctx = entry
@@ -458,14 +464,8 @@ class _TickQueue(deque[Any]):
         deque.append(self, (cb, args, ctx))
 
 
-class _MicroQueue(deque[Any]):
-    __slots__ = ("ld",)
-
-    def __init__(self, ld: LoopDiag, items: Iterable[Any] = ()) -> None:
-        super().__init__()
-        self.ld = ld
-        for item in items:
-            self.append(item)
+class _MicroQueue(_WrappingQueue):
+    __slots__ = ()
 
     def append(self, entry: Any) -> None:
         fn, a, b = entry

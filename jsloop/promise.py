@@ -192,7 +192,7 @@ class Promise(Generic[T]):
         """``Promise.all`` (27.2.4.1): values in input order, or the first rejection."""
 
         def subscribe(p: Promise[Any], slots: list[Any], i: int, left: list[int], cap: Any) -> None:
-            p.then(_all_element(slots, i, left, cap), cap.reject)
+            p.then(_Element(slots, i, left, cap.resolve).settle, cap.reject)
 
         return _combine(iterable, subscribe, lambda slots, cap: cap.resolve(slots))
 
@@ -201,7 +201,8 @@ class Promise(Generic[T]):
         """``Promise.allSettled``: records shaped ``{"status", "value"|"reason"}``."""
 
         def subscribe(p: Promise[Any], slots: list[Any], i: int, left: list[int], cap: Any) -> None:
-            p.then(*_settled_elements(slots, i, left, cap))
+            e = _Element(slots, i, left, cap.resolve)
+            p.then(e.fulfilled_record, e.rejected_record)
 
         return _combine(iterable, subscribe, lambda slots, cap: cap.resolve(slots))
 
@@ -219,7 +220,8 @@ class Promise(Generic[T]):
         """``Promise.any``: rejects with AggregateError (``.errors`` in input order)."""
 
         def subscribe(p: Promise[Any], slots: list[Any], i: int, left: list[int], cap: Any) -> None:
-            p.then(cap.resolve, _any_element(slots, i, left, cap))
+            p.then(cap.resolve, _Element(slots, i, left, lambda errs: cap.reject(
+                AggregateError(errs))).settle)
 
         return _combine(iterable, subscribe, lambda slots, cap: cap.reject(AggregateError(slots)))
 
@@ -474,61 +476,37 @@ def _not_iterable(value: Any) -> TypeError:
     return TypeError(f"{type(value).__name__} {value!r} is not iterable")
 
 
-def _all_element(
-    values: list[Any], index: int, remaining: list[int], cap: ResolvingFunctions
-) -> Callable[[Any], None]:
-    called = False
+class _Element:
+    """The resolve/reject element functions of one combinator input (27.2.4.1.3 and
+    siblings): the first call stores its value in the input's slot; the last slot
+    filled calls ``finish``. allSettled's two functions share one ``called`` flag."""
 
-    def resolve_element(value: Any) -> None:
-        nonlocal called
-        if called:
+    __slots__ = ("called", "finish", "index", "remaining", "slots")
+
+    def __init__(
+        self,
+        slots: list[Any],
+        index: int,
+        remaining: list[int],
+        finish: Callable[[list[Any]], None],
+    ) -> None:
+        self.slots = slots
+        self.index = index
+        self.remaining = remaining
+        self.finish = finish
+        self.called = False
+
+    def settle(self, value: Any) -> None:
+        if self.called:
             return
-        called = True
-        values[index] = value
-        remaining[0] -= 1
-        if remaining[0] == 0:
-            cap.resolve(values)
+        self.called = True
+        self.slots[self.index] = value
+        self.remaining[0] -= 1
+        if self.remaining[0] == 0:
+            self.finish(self.slots)
 
-    return resolve_element
+    def fulfilled_record(self, value: Any) -> None:
+        self.settle({"status": "fulfilled", "value": value})
 
-
-def _settled_elements(
-    values: list[Any], index: int, remaining: list[int], cap: ResolvingFunctions
-) -> tuple[Callable[[Any], None], Callable[[Any], None]]:
-    called = False
-
-    def settle(record: dict[str, Any]) -> None:
-        nonlocal called
-        if called:
-            return
-        called = True
-        values[index] = record
-        remaining[0] -= 1
-        if remaining[0] == 0:
-            cap.resolve(values)
-
-    def on_fulfilled(value: Any) -> None:
-        settle({"status": "fulfilled", "value": value})
-
-    def on_rejected(reason: Any) -> None:
-        settle({"status": "rejected", "reason": reason})
-
-    return on_fulfilled, on_rejected
-
-
-def _any_element(
-    errors: list[Any], index: int, remaining: list[int], cap: ResolvingFunctions
-) -> Callable[[Any], None]:
-    called = False
-
-    def reject_element(reason: Any) -> None:
-        nonlocal called
-        if called:
-            return
-        called = True
-        errors[index] = reason
-        remaining[0] -= 1
-        if remaining[0] == 0:
-            cap.reject(AggregateError(errors))
-
-    return reject_element
+    def rejected_record(self, reason: Any) -> None:
+        self.settle({"status": "rejected", "reason": reason})
