@@ -220,10 +220,12 @@ class Promise(Generic[T]):
         """``Promise.any``: rejects with AggregateError (``.errors`` in input order)."""
 
         def subscribe(p: Promise[Any], slots: list[Any], i: int, left: list[int], cap: Any) -> None:
-            p.then(cap.resolve, _Element(slots, i, left, lambda errs: cap.reject(
-                AggregateError(errs))).settle)
+            p.then(cap.resolve, _Element(slots, i, left, lambda errs: reject_all(errs, cap)).settle)
 
-        return _combine(iterable, subscribe, lambda slots, cap: cap.reject(AggregateError(slots)))
+        def reject_all(errors: list[Any], cap: Any) -> None:
+            cap.reject(AggregateError(errors))
+
+        return _combine(iterable, subscribe, reject_all)
 
 
 class WithResolvers:

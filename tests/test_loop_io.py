@@ -184,3 +184,43 @@ def test_no_fds_leak_across_runs():
         jsloop.run(lambda: setTimeout(lambda: None, 1))
     if before is not None:
         assert len(os.listdir("/proc/self/fd")) == before
+
+
+def test_stopped_watcher_on_a_hung_up_fd_does_not_spin_and_restarts():
+    from jsloop._poller import PollerProxy
+
+    a, b = socket.socketpair()
+    calls = {"poll": 0, "cb": 0}
+
+    class Counting(PollerProxy):
+        __slots__ = ()
+
+        def poll(self, timeout_ms):
+            calls["poll"] += 1
+            return self.inner.poll(timeout_ms)
+
+    def main():
+        loop = get_loop()
+        loop._poller = Counting(loop, loop.poller)
+
+        def on_ready(events):
+            calls["cb"] += 1
+            w.close()
+
+        w = loop.io_watch(a.fileno(), on_ready)
+        w.start(READABLE)
+        w.stop()
+        b.close()  # a hang-up on a stopped fd: epoll would report it with an empty mask
+
+        def later():
+            assert calls["cb"] == 0
+            w.start(READABLE)  # re-registers; the hang-up is now reported
+
+        setTimeout(later, 30)
+
+    try:
+        jsloop.run(main)
+    finally:
+        a.close()
+    assert calls["cb"] == 1
+    assert calls["poll"] < 20  # a spinning loop polls thousands of times in 30 ms
