@@ -13,6 +13,7 @@ import os as _os
 
 from . import dns, fs, net
 from ._clock import Clock, FakeClock
+from .abort import AbortController, AbortSignal, EventTarget
 from ._loop import run
 from ._threadpool import runInThreadPool
 from .asyncfn import asyncfn
@@ -38,9 +39,12 @@ from .timers import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "AbortController",
+    "AbortSignal",
     "AggregateError",
     "Clock",
     "EventEmitter",
+    "EventTarget",
     "FakeClock",
     "Immediate",
     "Promise",
