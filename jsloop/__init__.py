@@ -13,9 +13,9 @@ import os as _os
 
 from . import dns, fs, net
 from ._clock import Clock, FakeClock
-from .abort import AbortController, AbortSignal, EventTarget
 from ._loop import run
 from ._threadpool import runInThreadPool
+from .abort import AbortController, AbortSignal, EventTarget
 from .asyncfn import asyncfn
 from .errors import AggregateError, RejectionError, UnhandledPromiseRejection
 from .events import EventEmitter
