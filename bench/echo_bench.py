@@ -103,7 +103,7 @@ def configs(quick: bool) -> list[Config]:
     ]
 
 
-def servers(jsloop_script: str = "") -> list[Server]:
+def servers(jsloop_script: str = "", before_script: str = "") -> list[Server]:
     py = sys.executable
     sdir = BENCH_DIR / "servers"
     host = ["--host", "127.0.0.1", "--port", "0"]
@@ -116,6 +116,11 @@ def servers(jsloop_script: str = "") -> list[Server]:
     elif not have_module("jsloop:run"):
         s.available, s.why_not = False, "jsloop not importable"
     out.append(s)
+    if before_script:
+        # Another jsloop build (e.g. a git worktree of an older commit) in the same run:
+        # before/after comparisons only count when measured together.
+        out.append(Server("jsloop-before", f"jsloop before ({Path(before_script).name})",
+                          [py, before_script, *host]))
     out.append(Server(BASELINE, "asyncio Protocol", [py, str(sdir / "asyncio_protocol.py"), *host]))
     # glibc serves asyncio's 256 KiB per-read buffer with mmap/munmap; raised thresholds keep it
     # on the heap (issue 4's "malloc thresholds raised" row).
@@ -409,7 +414,7 @@ def run_generator(
 def run_suite(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, Any]:
     gen_cmd = build_loadgen()
     cfgs = [c for c in configs(args.quick) if not args.configs or c.key in args.configs]
-    srvs = servers(args.jsloop_script)
+    srvs = servers(args.jsloop_script, args.jsloop_before)
     if args.servers:
         srvs = [s for s in srvs if s.name in args.servers or s.name == BASELINE]
     usable = [s for s in srvs if s.available]
@@ -577,6 +582,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--warmup", type=float, default=None)
     ap.add_argument("--duration", type=float, default=None, help="measured seconds per run")
     ap.add_argument("--jsloop-script", default="", help="run this instead of examples/echo.py")
+    ap.add_argument("--jsloop-before", default="",
+                    help="also run this jsloop echo server as 'jsloop-before' (same CLI)")
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--md", type=Path, default=None)
     args = ap.parse_args(argv)

@@ -1,7 +1,4 @@
-"""Node's ``net`` in Python form: TCP (IPv4/IPv6) and Unix stream servers and sockets.
-
-Owns: ``Server``, ``Socket``, ``createServer``, ``connect``/``createConnection``,
-``isIP``; non-blocking sockets driven by ``loop.io_watch`` readiness.
+"""``jsloop.net.Socket``: Node's duplex byte stream over TCP or a Unix socket.
 
 How a socket runs
 -----------------
@@ -32,17 +29,9 @@ Ordering (checked against node 20, see tests/test_io_ordering.py)
   before ``'close'``.
 * A connect that succeeds or fails at once (Unix sockets, a refused local
   connect) is reported in the pending phase (libuv's ``uv__io_feed``).
-* ``Server``: ``'listening'`` via nextTick (one more tick when a host is given:
-  Node resolves it first); ``close()``'s callback/``'close'`` via nextTick once
-  no connection is left (Node's ``_emitCloseIfDrained``).
 
-Running out of fds at accept (EMFILE/ENFILE/ENOBUFS/ENOMEM): the listening fd
-is taken out of the poller and retried 100 ms later (trio's
-``_serve_one_listener``; Tornado does the same). The connections wait in the
-kernel's backlog instead of being accepted and dropped (libuv's reserve-fd
-trick), so nothing spins and nothing is lost once fds free up.
-
-Imports: _runtime, _poller, events, errors, timers, promise, dns (lazily).
+Imports: _runtime, _poller, events, errors, timers, promise, _addr, _common;
+dns lazily (only a connect to a host name needs it).
 """
 
 from __future__ import annotations
@@ -50,187 +39,32 @@ from __future__ import annotations
 import codecs
 import collections
 import errno as errno_mod
-import ipaddress
 import os
 import socket
-import stat as stat_mod
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
 
-import attrs
+from .._compat import call_js
+from .._poller import READABLE, WRITABLE
+from .._runtime import get_loop
+from ..errors import invalid_arg_type
+from ..events import EventEmitter
+from ..promise import Promise
+from ..timers import Timeout, clearTimeout, nextTick, setTimeout
+from ._addr import (
+    AddressInfo,
+    address_info,
+    errno_exception,
+    family_of,
+    from_oserror,
+    isIP,
+    node_error,
+    normalize_connect_args,
+)
+from ._common import HIGH_WATER_MARK, WOULD_BLOCK, loop_net
 
-from ._compat import call_js
-from ._poller import READABLE, WRITABLE
-from ._runtime import get_loop
-from .errors import NodeRangeError, NodeTypeError, describe_received, invalid_arg_type
-from .events import EventEmitter
-from .promise import Promise
-from .timers import Timeout, clearTimeout, nextTick, setTimeout
-
-__all__ = [
-    "AddressInfo", "Server", "Socket", "connect", "createConnection", "createServer", "isIP",
-    "isIPv4", "isIPv6",
-]
-
-HIGH_WATER_MARK = 16384  # Node's default writable/readable highWaterMark for sockets
-RECV_SIZE = 65536
-ACCEPT_BATCH = 64  # accepts per readiness event; the rest wait for the next poll
-EMFILE_RETRY_MS = 100
-DEFAULT_BACKLOG = 511
-
-_FD_EXHAUSTED = {errno_mod.EMFILE, errno_mod.ENFILE, errno_mod.ENOBUFS, errno_mod.ENOMEM}
-_WOULD_BLOCK = (BlockingIOError, InterruptedError)
-
-class _LoopNet:
-    """Per-loop state: the shared receive buffer and the open fds to close with the loop."""
-
-    __slots__ = ("buf", "handles", "view")
-
-    def __init__(self) -> None:
-        self.buf = bytearray(RECV_SIZE)
-        self.view = memoryview(self.buf)
-        self.handles: set[Any] = set()
-
-
-_per_loop: dict[int, _LoopNet] = {}
-
-
-def _loop_net(loop: Any) -> _LoopNet:
-    state = _per_loop.get(id(loop))
-    if state is None:
-        state = _per_loop[id(loop)] = _LoopNet()
-        loop.on_close(lambda: _close_loop_handles(loop))
-    return state
-
-
-def _close_loop_handles(loop: Any) -> None:
-    """The run ended (perhaps by an uncaught exception): release every fd still open,
-    as the exit of a Node process would."""
-    state = _per_loop.pop(id(loop), None)
-    if state is None:
-        return
-    for handle in list(state.handles):
-        handle._release_fd()
-    state.handles.clear()
-
-
-# -- helpers ----------------------------------------------------------------------------
-
-
-def isIP(value: Any) -> int:
-    """``net.isIP``: 4, 6 or 0."""
-    if not isinstance(value, str):
-        return 0
-    try:
-        return ipaddress.ip_address(value.split("%", 1)[0]).version
-    except ValueError:
-        return 0
-
-
-def isIPv4(value: Any) -> bool:
-    """``net.isIPv4``."""
-    return isIP(value) == 4
-
-
-def isIPv6(value: Any) -> bool:
-    """``net.isIPv6``."""
-    return isIP(value) == 6
-
-
-@attrs.frozen
-class AddressInfo:
-    """What ``server.address()`` returns for TCP: Node's ``{address, family, port}``.
-
-    Reads as attributes or as a dict (``info.port`` / ``info['port']``).
-    """
-
-    address: str
-    family: str
-    port: int
-
-    def __getitem__(self, key: str) -> Any:
-        if key not in ("address", "family", "port"):
-            raise KeyError(key)
-        return getattr(self, key)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return getattr(self, key, default) if key in ("address", "family", "port") else default
-
-
-def _address_info(sockaddr: Any, family: int) -> AddressInfo | str:
-    if family == socket.AF_UNIX:
-        return sockaddr.decode() if isinstance(sockaddr, bytes) else str(sockaddr)
-    return AddressInfo(
-        address=sockaddr[0], family="IPv6" if family == socket.AF_INET6 else "IPv4",
-        port=sockaddr[1],
-    )
-
-
-def errno_exception(err: int, syscall: str, address: Any = None, port: Any = None,
-                    extra: str = "") -> OSError:
-    """Node's ``ErrnoException``/``ExceptionWithHostPort`` as the matching Python OSError.
-
-    ``OSError(errno, msg)`` picks the subclass (ConnectionRefusedError...); the
-    message is Node's (``connect ECONNREFUSED 127.0.0.1:1``); ``code``,
-    ``syscall``, ``address`` and ``port`` are attributes as in Node.
-    """
-    code = errno_mod.errorcode.get(err, "UNKNOWN")
-    where = ""
-    if address is not None:
-        where = f" {address}:{port}" if port is not None else f" {address}"
-    msg = f"{syscall} {code}{extra}{where}"
-    exc = OSError(err, msg)
-    exc.code = code  # type: ignore[attr-defined]
-    exc.syscall = syscall  # type: ignore[attr-defined]
-    if address is not None:
-        exc.address = address  # type: ignore[attr-defined]
-    if port is not None:
-        exc.port = port  # type: ignore[attr-defined]
-    return exc
-
-
-def _from_oserror(exc: OSError, syscall: str, address: Any = None, port: Any = None) -> OSError:
-    return errno_exception(exc.errno or errno_mod.EIO, syscall, address, port)
-
-
-def _node_error(cls: type[Exception], message: str, code: str) -> Exception:
-    exc = cls(message)
-    exc.code = code  # type: ignore[attr-defined]
-    return exc
-
-
-def _validate_port(port: Any, name: str = "options.port", allow_zero: bool = True) -> int:
-    """Node's ``validatePort``: ints (or numeric strings) in [0, 65536)."""
-    ok = False
-    value = -1
-    if isinstance(port, bool):
-        ok = False
-    elif isinstance(port, int):
-        value, ok = port, True
-    elif isinstance(port, float) and port.is_integer():
-        value, ok = int(port), True
-    elif isinstance(port, str) and port.strip().isdigit():
-        value, ok = int(port.strip()), True
-    if not ok or not 0 <= value < 65536 or (value == 0 and not allow_zero):
-        raise NodeRangeError(
-            f"{name} should be >= {0 if allow_zero else 1} and < 65536. "
-            f"{describe_received(port)}.",
-            "ERR_SOCKET_BAD_PORT",
-        )
-    return value
-
-
-def _check_host(host: Any) -> str | None:
-    if host is None:
-        return None
-    if not isinstance(host, str):
-        raise invalid_arg_type("hostname", "of type string", host)
-    return host
-
-
-def _family_of(host: str) -> int:
-    return socket.AF_INET6 if isIP(host) == 6 else socket.AF_INET
-
+if TYPE_CHECKING:
+    from ._server import Server
 
 # -- Socket -----------------------------------------------------------------------------
 
@@ -287,7 +121,7 @@ class Socket(EventEmitter):
         if allowHalfOpen is None:
             allowHalfOpen = bool(options.get("allowHalfOpen", False)) if options else False
         self._loop: Any = get_loop()
-        self._net = _loop_net(self._loop)
+        self._net = loop_net(self._loop)
         self._sock: socket.socket | None = None
         self._w: Any = None
         self._family = 0
@@ -392,10 +226,10 @@ class Socket(EventEmitter):
         net = self._net
         try:
             n = self._sock.recv_into(net.buf)  # type: ignore[union-attr]
-        except _WOULD_BLOCK:
+        except WOULD_BLOCK:
             return
         except OSError as exc:
-            self.destroy(_from_oserror(exc, "read"))
+            self.destroy(from_oserror(exc, "read"))
             return
         if n == 0:
             self._on_eof()
@@ -464,7 +298,7 @@ class Socket(EventEmitter):
         else:
             self._update_interest()
 
-    def _add(self, event: Any, listener: Callable[..., Any], prepend: bool) -> EventEmitter:
+    def _add(self, event: Any, listener: Callable[..., Any], prepend: bool) -> Self:
         result = super()._add(event, listener, prepend)
         # Node: attaching a 'data' listener switches the stream to flowing unless
         # it was explicitly paused.
@@ -521,10 +355,10 @@ class Socket(EventEmitter):
         if not self._wq and not self.connecting and self._sock is not None:
             try:
                 sent = self._sock.send(data)
-            except _WOULD_BLOCK:
+            except WOULD_BLOCK:
                 sent = 0
             except OSError as exc:
-                err = _from_oserror(exc, "write")
+                err = from_oserror(exc, "write")
                 if cb is not None:
                     nextTick(call_js, cb, err)
                 self.destroy(err)
@@ -553,10 +387,10 @@ class Socket(EventEmitter):
 
     def _write_after_end(self, cb: Callable[..., Any] | None) -> None:
         if self.destroyed:
-            err = _node_error(Exception, "Cannot call write after a stream was destroyed",
+            err = node_error(Exception, "Cannot call write after a stream was destroyed",
                               "ERR_STREAM_DESTROYED")
         else:
-            err = _node_error(Exception, "write after end", "ERR_STREAM_WRITE_AFTER_END")
+            err = node_error(Exception, "write after end", "ERR_STREAM_WRITE_AFTER_END")
             nextTick(self._emit_error_if_open, err)
         if cb is not None:
             nextTick(call_js, cb, err)
@@ -581,10 +415,10 @@ class Socket(EventEmitter):
             view = entry[0]
             try:
                 sent = sock.send(view)
-            except _WOULD_BLOCK:
+            except WOULD_BLOCK:
                 break
             except OSError as exc:
-                self.destroy(_from_oserror(exc, "write"))
+                self.destroy(from_oserror(exc, "write"))
                 return
             self._bytes_sent += sent
             self._wq_bytes -= sent
@@ -639,7 +473,7 @@ class Socket(EventEmitter):
             self._sock.shutdown(socket.SHUT_WR)
         except OSError as exc:
             if exc.errno != errno_mod.ENOTCONN:
-                self.destroy(_from_oserror(exc, "shutdown"))
+                self.destroy(from_oserror(exc, "shutdown"))
                 return
         self._emit_finish()  # afterShutdown runs in the I/O callback
 
@@ -751,7 +585,7 @@ class Socket(EventEmitter):
 
     def connect(self, *args: Any, **kwargs: Any) -> Socket:
         """``socket.connect(port[, host][, cb])`` / ``(path[, cb])`` / ``(options[, cb])``."""
-        opts, cb = _normalize_connect_args(args, kwargs)
+        opts, cb = normalize_connect_args(args, kwargs)
         if cb is not None:
             self.once("connect", cb)
         if "allowHalfOpen" in opts:
@@ -785,7 +619,7 @@ class Socket(EventEmitter):
             self._loop.unref_req()
 
     def _lookup_and_connect(self, host: str, port: int, family: int) -> None:
-        from . import dns
+        from .. import dns
 
         def found(result: Any) -> None:
             if self.destroyed:
@@ -806,12 +640,12 @@ class Socket(EventEmitter):
         if self.destroyed:
             self._drop_connect_ref()
             return
-        family = _family_of(host)
+        family = family_of(host)
         try:
             sock = socket.socket(family, socket.SOCK_STREAM)
         except OSError as exc:
             self._drop_connect_ref()
-            self.destroy(_from_oserror(exc, "socket"))
+            self.destroy(from_oserror(exc, "socket"))
             return
         sock.setblocking(False)
         self._attach(sock, family, self._on_connect_io)
@@ -822,7 +656,7 @@ class Socket(EventEmitter):
                 sock.bind((local[0], local[1]))
             except OSError as exc:
                 self._drop_connect_ref()
-                self.destroy(_from_oserror(exc, "bind", local[0], local[1]))
+                self.destroy(from_oserror(exc, "bind", local[0], local[1]))
                 return
         self._drop_connect_ref()
         err = sock.connect_ex((host, port))
@@ -971,7 +805,7 @@ class Socket(EventEmitter):
         if self._sock is None or self.destroyed:
             return {}
         try:
-            return _address_info(self._sock.getsockname(), self._family)
+            return address_info(self._sock.getsockname(), self._family)
         except OSError:
             return {}
 
@@ -1086,392 +920,3 @@ class _SocketIterator:
             self.socket.resume()
         return self.waiter.promise  # type: ignore[no-any-return]
 
-
-# -- Server -----------------------------------------------------------------------------
-
-
-class Server(EventEmitter):
-    """Node's ``net.Server``: events 'listening', 'connection', 'close', 'error'."""
-
-    __slots__ = (
-        "__dict__",
-        "_backoff",
-        "_connections",
-        "_family",
-        "_loop",
-        "_net",
-        "_path",
-        "_refed",
-        "_sock",
-        "_w",
-        "allowHalfOpen",
-        "keepAlive",
-        "maxConnections",
-        "noDelay",
-        "pauseOnConnect",
-    )
-
-    def __init__(self, options: Any = None, connectionListener: Any = None) -> None:
-        super().__init__()
-        if callable(options) and connectionListener is None:
-            options, connectionListener = None, options
-        if options is None:
-            options = {}
-        if not isinstance(options, dict):
-            raise invalid_arg_type("options", "of type object", options)
-        self._loop: Any = get_loop()
-        self._net = _loop_net(self._loop)
-        self._sock: socket.socket | None = None
-        self._w: Any = None
-        self._family = 0
-        self._path: str | None = None
-        self._connections = 0
-        self._backoff: Timeout | None = None
-        self._refed = True
-        self.allowHalfOpen = bool(options.get("allowHalfOpen", False))
-        self.pauseOnConnect = bool(options.get("pauseOnConnect", False))
-        self.noDelay = bool(options.get("noDelay", False))
-        self.keepAlive = bool(options.get("keepAlive", False))
-        self.maxConnections: int | None = None
-        if connectionListener is not None:
-            self.on("connection", connectionListener)
-
-    @property
-    def listening(self) -> bool:
-        return self._sock is not None
-
-    def listen(self, port: Any = None, host: Any = None, backlog: Any = None,
-               callback: Callable[..., Any] | None = None, **options: Any) -> Server:
-        """``server.listen(port[, host][, backlog][, cb])``, ``(path[, backlog][, cb])``,
-        ``(options[, cb])`` or keywords (``port=``, ``host=``, ``path=``, ``backlog=``)."""
-        # Node shifts a trailing callback left.
-        if callable(port):
-            port, callback = None, port
-        elif callable(host):
-            host, callback = None, host
-        elif callable(backlog):
-            backlog, callback = None, backlog
-        if isinstance(port, dict):
-            options = {**port, **options}
-            port = None
-        if isinstance(port, str) and not port.strip().isdigit() and "path" not in options:
-            options["path"], port = port, None  # listen('/tmp/sock'): positional path only
-        if isinstance(host, int) and not isinstance(host, bool) and backlog is None:
-            host, backlog = None, host  # listen(path, backlog)
-        port = options.pop("port", port)
-        host = options.pop("host", host)
-        backlog = options.pop("backlog", backlog)
-        path = options.pop("path", None)
-        ipv6_only = bool(options.pop("ipv6Only", False))
-        if self._sock is not None:
-            raise _node_error(RuntimeError, "Listen method has been called more than once "
-                              "without closing.", "ERR_SERVER_ALREADY_LISTEN")
-        n_backlog = DEFAULT_BACKLOG if backlog is None else int(backlog)
-        if callback is not None:
-            self.once("listening", callback)
-        if path is not None:
-            self._listen_unix(os.fsdecode(path), n_backlog)
-            return self
-        n_port = 0 if port is None else _validate_port(port)
-        host = _check_host(host)
-        if host is None:
-            self._listen_tcp(None, n_port, n_backlog, ipv6_only)
-        elif isIP(host):
-            # Node runs dns.lookup even for an IP literal: one tick before binding.
-            nextTick(self._listen_tcp, host, n_port, n_backlog, ipv6_only)
-        else:
-            self._lookup_and_listen(host, n_port, n_backlog, ipv6_only)
-        return self
-
-    def _lookup_and_listen(self, host: str, port: int, backlog: int, ipv6_only: bool) -> None:
-        from . import dns
-
-        def found(result: Any) -> None:
-            self._listen_tcp(result["address"], port, backlog, ipv6_only)
-
-        def failed(err: BaseException) -> None:
-            self.emit("error", err)
-
-        dns.lookup(host).then(found, failed)
-
-    def _listen_tcp(self, host: str | None, port: int, backlog: int, ipv6_only: bool) -> None:
-        if host is None:
-            # Node binds '::' (dual stack) when IPv6 works, else '0.0.0.0'.
-            candidates = ["::", "0.0.0.0"] if socket.has_ipv6 else ["0.0.0.0"]
-        else:
-            candidates = [host]
-        err: OSError | None = None
-        for addr in candidates:
-            family = _family_of(addr)
-            sock = socket.socket(family, socket.SOCK_STREAM)
-            try:
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                if family == socket.AF_INET6:
-                    sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY,
-                                    1 if ipv6_only else 0)
-                sock.bind((addr, port))
-                sock.listen(backlog)
-            except OSError as exc:
-                sock.close()
-                err = _from_oserror(exc, "listen", addr, port)
-                if exc.errno == errno_mod.EADDRINUSE:
-                    err = errno_exception(exc.errno, "listen", addr, port,
-                                          ": address already in use")
-                continue
-            self._start_listening(sock, family, None)
-            return
-        assert err is not None
-        nextTick(self._emit_error, err)
-
-    def _listen_unix(self, path: str, backlog: int) -> None:
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            sock.bind(path)
-            sock.listen(backlog)
-        except OSError as exc:
-            sock.close()
-            extra = ": address already in use" if exc.errno == errno_mod.EADDRINUSE else ""
-            nextTick(self._emit_error,
-                     errno_exception(exc.errno or errno_mod.EIO, "listen", path, None, extra))
-            return
-        self._start_listening(sock, socket.AF_UNIX, path)
-
-    def _start_listening(self, sock: socket.socket, family: int, path: str | None) -> None:
-        sock.setblocking(False)
-        self._sock = sock
-        self._family = family
-        self._path = path
-        self._net.handles.add(self)
-        self._w = self._loop.io_watch(sock.fileno(), self._on_accept)
-        if not self._refed:
-            self._w.unref()
-        self._w.start(READABLE)
-        nextTick(self._emit_listening)
-
-    def _emit_listening(self) -> None:
-        if self._sock is not None:
-            self.emit("listening")
-
-    def _emit_error(self, err: BaseException) -> None:
-        self.emit("error", err)
-
-    def _on_accept(self, events: int) -> None:
-        sock = self._sock
-        if sock is None:
-            return
-        accept = sock._accept  # type: ignore[attr-defined]  # (fd, addr): no socket object yet
-        family = self._family
-        for _ in range(ACCEPT_BATCH):
-            try:
-                fd, _addr = accept()
-            except _WOULD_BLOCK:
-                return
-            except ConnectionAbortedError:
-                continue
-            except OSError as exc:
-                if exc.errno in _FD_EXHAUSTED:
-                    self._back_off()
-                else:
-                    self.emit("error", _from_oserror(exc, "accept"))
-                return
-            conn = socket.socket(family, socket.SOCK_STREAM, 0, fd)
-            if self.maxConnections is not None and self._connections >= self.maxConnections:
-                conn.close()  # Node closes it at once (and emits 'drop' in newer versions)
-                self.emit("drop", None)
-                continue
-            conn.setblocking(False)
-            self._on_connection(conn, family)
-            if self._sock is None:  # closed by a 'connection' listener
-                return
-
-    def _on_connection(self, conn: socket.socket, family: int) -> None:
-        s = Socket(allowHalfOpen=self.allowHalfOpen)
-        s._attach(conn, family)
-        # Applied now rather than kept in s._opts: an accepted socket never re-attaches.
-        if self.noDelay:
-            s._apply_option("noDelay", (True, 0))
-        if self.keepAlive:
-            s._apply_option("keepAlive", (True, 0))
-        s._server = self
-        self._connections += 1
-        if self.pauseOnConnect:
-            s._flowing = False
-        s._update_interest()
-        self.emit("connection", s)
-
-    def _back_off(self) -> None:
-        """Out of fds: stop polling the listener; retry later (connections wait in the backlog)."""
-        if self._backoff is not None or self._w is None:
-            return
-        self._w.close()  # out of the poller entirely (see Socket._update_interest)
-        if self._refed:
-            self._loop.ref_handle()  # the stopped watcher no longer keeps the loop alive
-        timer = setTimeout(self._retry_accept, EMFILE_RETRY_MS)
-        timer.unref()
-        self._backoff = timer
-
-    def _retry_accept(self) -> None:
-        self._end_back_off()
-        if self._w is not None:
-            self._w.start(READABLE)
-            self._on_accept(READABLE)
-
-    def _end_back_off(self) -> None:
-        if self._backoff is None:
-            return
-        clearTimeout(self._backoff)
-        self._backoff = None
-        if self._refed:
-            self._loop.unref_handle()
-
-    def _connection_closed(self) -> None:
-        self._connections -= 1
-        if self._sock is None:
-            self._emit_close_if_drained()
-
-    def address(self) -> AddressInfo | str | None:
-        """``server.address()``: AddressInfo (``.port`` / ``['port']``), the path, or None."""
-        if self._sock is None:
-            return None
-        if self._path is not None:
-            return self._path
-        return _address_info(self._sock.getsockname(), self._family)
-
-    def close(self, callback: Callable[..., Any] | None = None) -> Server:
-        """``server.close([cb])``: stop accepting; 'close' (and ``cb``) via nextTick once
-        every connection has closed. ``cb`` gets ERR_SERVER_NOT_RUNNING if not listening."""
-        if callback is not None:
-            if self._sock is None:
-                def not_running() -> None:
-                    call_js(callback, _node_error(RuntimeError, "Server is not running.",
-                                                  "ERR_SERVER_NOT_RUNNING"))
-
-                self.once("close", not_running)
-            else:
-                self.once("close", callback)
-        if self._sock is not None:
-            self._end_back_off()
-            self._release_fd()
-            if self._path is not None:
-                # libuv unlinks a Unix listener's path when it closes.
-                try:
-                    if stat_mod.S_ISSOCK(os.stat(self._path).st_mode):
-                        os.unlink(self._path)
-                except OSError:
-                    pass
-        self._emit_close_if_drained()
-        return self
-
-    def _release_fd(self) -> None:
-        if self._w is not None:
-            self._w.close()
-            self._w = None
-        if self._sock is not None:
-            self._sock.close()
-            self._sock = None
-        self._net.handles.discard(self)
-
-    def _emit_close_if_drained(self) -> None:
-        if self._sock is not None or self._connections:
-            return
-        nextTick(self.emit, "close")
-
-    def getConnections(self, callback: Callable[..., Any]) -> Server:
-        """``server.getConnections(cb)``: ``cb(None, count)`` via nextTick."""
-        nextTick(call_js, callback, None, self._connections)
-        return self
-
-    def ref(self) -> Server:
-        if not self._refed:
-            self._refed = True
-            if self._w is not None:
-                self._w.ref()
-            if self._backoff is not None:
-                self._loop.ref_handle()
-        return self
-
-    def unref(self) -> Server:
-        if self._refed:
-            self._refed = False
-            if self._w is not None:
-                self._w.unref()
-            if self._backoff is not None:
-                self._loop.unref_handle()
-        return self
-
-
-# -- module functions -------------------------------------------------------------------
-
-
-def createServer(options: Any = None, connectionListener: Any = None, *,
-                 allowHalfOpen: bool | None = None, pauseOnConnect: bool | None = None,
-                 noDelay: bool | None = None, keepAlive: bool | None = None) -> Server:
-    """``net.createServer([options][, connectionListener])``; options also as keywords."""
-    if callable(options) and connectionListener is None:
-        options, connectionListener = None, options
-    if options is not None and not isinstance(options, dict):
-        raise invalid_arg_type("options", "of type object", options)
-    if connectionListener is not None and not callable(connectionListener):
-        raise invalid_arg_type("connectionListener", "of type function", connectionListener)
-    opts = dict(options or {})
-    for name, value in (("allowHalfOpen", allowHalfOpen), ("pauseOnConnect", pauseOnConnect),
-                        ("noDelay", noDelay), ("keepAlive", keepAlive)):
-        if value is not None:
-            opts[name] = value
-    return Server(opts, connectionListener)
-
-
-def _normalize_connect_args(args: tuple[Any, ...], kwargs: dict[str, Any]
-                            ) -> tuple[dict[str, Any], Callable[..., Any] | None]:
-    """Node's ``normalizeArgs`` + validation for connect()."""
-    args_l = list(args)
-    cb: Callable[..., Any] | None = kwargs.pop("connectListener", None) or kwargs.pop(
-        "callback", None)
-    if args_l and callable(args_l[-1]):
-        cb = args_l.pop()
-    opts: dict[str, Any] = {}
-    if args_l and isinstance(args_l[0], dict):
-        opts.update(args_l[0])
-    elif args_l and isinstance(args_l[0], (str, bytes, os.PathLike)) and not (
-        isinstance(args_l[0], str) and args_l[0].strip().isdigit()
-    ):
-        opts["path"] = args_l[0]
-    elif args_l:
-        opts["port"] = args_l[0]
-        if len(args_l) > 1:
-            opts["host"] = args_l[1]
-    opts.update(kwargs)
-    if cb is not None and not callable(cb):
-        raise invalid_arg_type("callback", "of type function", cb)
-    if opts.get("path") is not None:
-        return opts, cb
-    if "port" not in opts or opts["port"] is None:
-        raise NodeTypeError('The "options" or "port" or "path" argument must be specified',
-                            "ERR_MISSING_ARGS")
-    opts["port"] = _validate_port(opts["port"], "Port")
-    _check_host(opts.get("host"))
-    local = opts.get("localAddress")
-    if local is not None and not isinstance(local, tuple):
-        opts["localAddress"] = (local, int(opts.get("localPort") or 0))
-    return opts, cb
-
-
-def connect(*args: Any, **kwargs: Any) -> Socket:
-    """``net.connect(port[, host][, cb])`` / ``(path[, cb])`` / ``(options[, cb])``.
-
-    Returns the Socket at once; 'connect' follows, or 'error' (ECONNREFUSED,
-    ENOTFOUND...) and 'close'. Bad ports raise ``ERR_SOCKET_BAD_PORT`` (a
-    ValueError), missing arguments ``ERR_MISSING_ARGS`` (a TypeError).
-    """
-    opts, cb = _normalize_connect_args(args, kwargs)
-    sock = Socket(allowHalfOpen=bool(opts.get("allowHalfOpen", False)))
-    if opts.get("timeout"):
-        sock.setTimeout(opts["timeout"])
-    if opts.get("noDelay"):
-        sock.setNoDelay(True)
-    if opts.get("keepAlive"):
-        sock.setKeepAlive(True, int(opts.get("keepAliveInitialDelay") or 0))
-    return sock.connect(opts, cb) if cb is not None else sock.connect(opts)
-
-
-createConnection = connect
