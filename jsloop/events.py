@@ -25,16 +25,53 @@ Imports: errors, _compat (and promise, lazily, for ``once``).
 
 from __future__ import annotations
 
-import warnings
+import sys
+import types
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Self
 
 from ._compat import call_js, max_positional
 from .errors import NodeError, ensure_callable
 
 
 class MaxListenersExceededWarning(RuntimeWarning):
-    """Node's warning for a probable listener leak."""
+    """Node's warning for a probable listener leak (``emitter``, ``type``, ``count``)."""
+
+    name = "MaxListenersExceededWarning"
+
+    def __init__(self, message: str, emitter: Any, event: Any, count: int) -> None:
+        super().__init__(message)
+        self.emitter = emitter
+        self.type = event
+        self.count = count
+
+
+def _check_max_listeners(n: Any, name: str) -> int:
+    """Node's validateNumber(n, name, 0): a non-negative number (Infinity allowed)."""
+    from .errors import NodeRangeError, invalid_arg_type
+
+    if isinstance(n, bool) or not isinstance(n, (int, float)):
+        raise invalid_arg_type(name, "of type number", n)
+    if n != n or n < 0:  # NaN or negative
+        raise NodeRangeError(
+            f'The value of "{name}" is out of range. It must be >= 0. Received {n!r}',
+            "ERR_OUT_OF_RANGE",
+        )
+    return n  # type: ignore[return-value]
+
+
+class _StaticOrBound:
+    """``EventEmitter.setMaxListeners(n, *targets)`` on the class (Node's static form),
+    ``emitter.setMaxListeners(n)`` on an instance."""
+
+    def __init__(self, static: Callable[..., Any], method: Callable[..., Any]) -> None:
+        self.static = static
+        self.method = method
+
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
+        if obj is None:
+            return self.static
+        return types.MethodType(self.method, obj)
 
 
 class _ErrorMonitor:
@@ -77,7 +114,7 @@ class EventEmitter:
 
     # -- adding ---------------------------------------------------------------------
 
-    def _add(self, event: Any, listener: Callable[..., Any], prepend: bool) -> EventEmitter:
+    def _add(self, event: Any, listener: Callable[..., Any], prepend: bool) -> Self:
         ensure_callable(listener, "listener")
         events = self._events
         if "newListener" in events:
@@ -99,36 +136,30 @@ class EventEmitter:
             if self._warned is None:
                 self._warned = set()
             self._warned.add(event)
-            warnings.warn(
-                f"Possible EventEmitter memory leak detected. {len(lst)} {event} listeners "
-                f"added to [{type(self).__name__}]. Use emitter.setMaxListeners() to "
-                "increase limit",
-                MaxListenersExceededWarning,
-                stacklevel=3,
-            )
+            _warn_leak(self, event, len(lst), limit)
         return self
 
-    def on(self, event: Any, listener: Callable[..., Any]) -> EventEmitter:
+    def on(self, event: Any, listener: Callable[..., Any]) -> Self:
         """``emitter.on(event, listener)``."""
         return self._add(event, listener, False)
 
     addListener = on
 
-    def prependListener(self, event: Any, listener: Callable[..., Any]) -> EventEmitter:
+    def prependListener(self, event: Any, listener: Callable[..., Any]) -> Self:
         return self._add(event, listener, True)
 
-    def once(self, event: Any, listener: Callable[..., Any]) -> EventEmitter:
+    def once(self, event: Any, listener: Callable[..., Any]) -> Self:
         """``emitter.once``: the listener is removed before it is called."""
         ensure_callable(listener, "listener")
         return self._add(event, _OnceWrapper(self, event, listener), False)
 
-    def prependOnceListener(self, event: Any, listener: Callable[..., Any]) -> EventEmitter:
+    def prependOnceListener(self, event: Any, listener: Callable[..., Any]) -> Self:
         ensure_callable(listener, "listener")
         return self._add(event, _OnceWrapper(self, event, listener), True)
 
     # -- removing -------------------------------------------------------------------
 
-    def removeListener(self, event: Any, listener: Callable[..., Any]) -> EventEmitter:
+    def removeListener(self, event: Any, listener: Callable[..., Any]) -> Self:
         """``emitter.off``: removes the most recently added matching listener."""
         ensure_callable(listener, "listener")
         lst = self._entries(event)
@@ -152,19 +183,24 @@ class EventEmitter:
 
     off = removeListener
 
-    def removeAllListeners(self, event: Any = None) -> EventEmitter:
-        if event is None:
-            names = [n for n in self._events if n != "removeListener"]
-            for name in names:
-                self.removeAllListeners(name)
-            self._events.pop("removeListener", None)
+    def removeAllListeners(self, event: Any = None) -> Self:
+        """Node's removeAllListeners: with 'removeListener' listeners present, each
+        removal is announced (newest first per event, the 'removeListener' event last)."""
+        events = self._events
+        if "removeListener" not in events:
+            if event is None:
+                events.clear()
+            else:
+                events.pop(event, None)
             return self
-        lst = self._entries(event)
-        if lst:
-            if "removeListener" in self._events and event != "removeListener":
-                for item, _n in reversed(lst):
-                    self.removeListener(event, item)
-            self._events.pop(event, None)
+        if event is None:
+            for name in [n for n in events if n != "removeListener"]:
+                self.removeAllListeners(name)
+            self.removeAllListeners("removeListener")
+            events.clear()
+            return self
+        for item, _n in reversed(self._entries(event)):
+            self.removeListener(event, item)
         return self
 
     # -- emitting -------------------------------------------------------------------
@@ -203,7 +239,8 @@ class EventEmitter:
 
     # -- inspection -----------------------------------------------------------------
 
-    def listenerCount(self, event: Any, listener: Callable[..., Any] | None = None) -> int:
+    def _listener_count(self, event: Any, listener: Callable[..., Any] | None = None) -> int:
+        """``emitter.listenerCount(event[, listener])``."""
         lst = self._entries(event)
         if not lst:
             return 0
@@ -214,6 +251,11 @@ class EventEmitter:
             for f, _n in lst
             if f is listener or (isinstance(f, _OnceWrapper) and f.listener is listener)
         )
+
+    # Node also has the (deprecated) static EventEmitter.listenerCount(emitter, event).
+    listenerCount: Any = _StaticOrBound(
+        lambda emitter, event: emitter.listenerCount(event), _listener_count
+    )
 
     def listeners(self, event: Any) -> list[Callable[..., Any]]:
         return [
@@ -234,21 +276,77 @@ class EventEmitter:
     def eventNames(self) -> list[Any]:
         return list(self._events)
 
-    def setMaxListeners(self, n: int) -> EventEmitter:
-        if not isinstance(n, int) or isinstance(n, bool) or n < 0:
-            from .errors import NodeRangeError
-
-            raise NodeRangeError(
-                f'The value of "n" is out of range. It must be a non-negative number. '
-                f"Received {n!r}",
-                "ERR_OUT_OF_RANGE",
-            )
-        self._max_listeners = n
+    def _set_max_listeners(self, n: int) -> Self:
+        """``emitter.setMaxListeners(n)``; 0 (or ``math.inf``) means unlimited."""
+        self._max_listeners = _check_max_listeners(n, "setMaxListeners")
         return self
+
+    setMaxListeners: Any = _StaticOrBound(
+        lambda n=None, *targets: _set_max_listeners_static(n, *targets), _set_max_listeners
+    )
 
     def getMaxListeners(self) -> int:
         m = self._max_listeners
         return EventEmitter.defaultMaxListeners if m is None else m
+
+
+def _warn_leak(emitter: EventEmitter, event: Any, count: int, limit: int) -> None:
+    """Node's MaxListenersExceededWarning, through ``process.emitWarning``."""
+    from .process import process
+
+    name = event if isinstance(event, str) else repr(event)
+    warning = MaxListenersExceededWarning(
+        f"Possible EventEmitter memory leak detected. {count} {name} listeners added to "
+        f"[{type(emitter).__name__}]. MaxListeners is {limit}. Use emitter.setMaxListeners() "
+        "to increase limit",
+        emitter,
+        event,
+        count,
+    )
+    process.emitWarning(warning)
+
+
+def _set_max_listeners_static(n: Any = None, *targets: Any) -> None:
+    """``events.setMaxListeners(n, *eventTargets)``: no targets changes the default."""
+    if n is None:
+        n = EventEmitter.defaultMaxListeners
+    n = _check_max_listeners(n, "n")
+    if not targets:
+        EventEmitter.defaultMaxListeners = n
+        return
+    for target in targets:
+        if isinstance(target, EventEmitter):
+            target._set_max_listeners(n)
+        elif hasattr(target, "setMaxListeners"):
+            target.setMaxListeners(n)
+        else:
+            from .errors import invalid_arg_type
+
+            raise invalid_arg_type("eventTargets", "an instance of EventEmitter or EventTarget",
+                                   target)
+
+
+setMaxListeners = _set_max_listeners_static
+
+
+def getMaxListeners(emitter: Any) -> int:
+    """``events.getMaxListeners(emitterOrTarget)``."""
+    return int(emitter.getMaxListeners())
+
+
+class _EventsModule(types.ModuleType):
+    """``events.defaultMaxListeners`` reads and writes EventEmitter's (validated, as Node)."""
+
+    @property
+    def defaultMaxListeners(self) -> int:
+        return EventEmitter.defaultMaxListeners
+
+    @defaultMaxListeners.setter
+    def defaultMaxListeners(self, n: int) -> None:
+        EventEmitter.defaultMaxListeners = _check_max_listeners(n, "defaultMaxListeners")
+
+
+sys.modules[__name__].__class__ = _EventsModule
 
 
 def once(emitter: EventEmitter, name: Any) -> Any:

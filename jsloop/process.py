@@ -19,7 +19,7 @@ import os
 import sys
 import time
 import traceback
-from typing import Any
+from typing import Any, Self
 
 from ._runtime import state
 from .errors import UnhandledPromiseRejection
@@ -100,13 +100,13 @@ class Process(EventEmitter):
 
     # -- signals: listening for a signal name installs a handler ------------------------
 
-    def _add(self, event: Any, listener: Any, prepend: bool) -> EventEmitter:
+    def _add(self, event: Any, listener: Any, prepend: bool) -> Self:
         result = super()._add(event, listener, prepend)
         if isinstance(event, str) and event.startswith("SIG") and event not in self._signal_watch:
             self._watch_signal(event)
         return result
 
-    def removeListener(self, event: Any, listener: Any) -> EventEmitter:
+    def removeListener(self, event: Any, listener: Any) -> Self:
         result = super().removeListener(event, listener)
         if isinstance(event, str) and event in self._signal_watch and not self.listenerCount(event):
             self._unwatch_signal(event)
@@ -114,7 +114,7 @@ class Process(EventEmitter):
 
     off = removeListener
 
-    def removeAllListeners(self, event: Any = None) -> EventEmitter:
+    def removeAllListeners(self, event: Any = None) -> Self:
         result = super().removeAllListeners(event)
         for name in list(self._signal_watch):
             if not self.listenerCount(name):
@@ -206,7 +206,7 @@ def process_rejections(queues: Any) -> bool:
 
     scheduled = bool(queues.async_handled)
     while queues.async_handled:
-        promise = queues.async_handled.pop(0)
+        promise = queues.async_handled.popleft()
         if not process.emit("rejectionHandled", promise):
             sys.stderr.write(
                 f"(jsloop:{process.pid}) PromiseRejectionHandledWarning: Promise rejection "
@@ -217,7 +217,7 @@ def process_rejections(queues: Any) -> bool:
     mode = process.unhandled_rejections
     while count:
         count -= 1
-        promise = pending.pop(0)
+        promise = pending.popleft()
         if promise._track != _PENDING_REPORT:
             continue
         promise._track = _REPORTED

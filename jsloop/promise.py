@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import contextvars
 from collections.abc import Callable, Generator, Iterable, Iterator
-from types import FunctionType
+from types import FunctionType, MethodType
 from typing import Any, Generic, TypeVar
 
 from ._runtime import state
@@ -360,6 +360,24 @@ def perform_promise_then(
     p._handled = True
 
 
+def _takes_no_argument(handler: Any) -> bool:
+    """A plain function or bound method that accepts no positional argument.
+
+    JS ignores surplus arguments, so ``then(lambda: ...)`` and ``then(obj.method)``
+    (``def method(self)``) are called with none; anything else gets the value.
+    """
+    t = type(handler)
+    if t is FunctionType:
+        code = handler.__code__
+        return code.co_argcount == 0 and not code.co_flags & _VARARGS
+    if t is MethodType:
+        func = handler.__func__
+        if type(func) is FunctionType:
+            code = func.__code__
+            return code.co_argcount == 1 and not code.co_flags & _VARARGS
+    return False
+
+
 def reaction_job(reaction: Reaction, p: Promise[Any]) -> None:
     """NewPromiseReactionJob (27.2.2.1): run one handler, settle the derived promise."""
     derived, on_fulfilled, on_rejected, ctx = reaction
@@ -378,11 +396,14 @@ def reaction_job(reaction: Reaction, p: Promise[Any]) -> None:
             return
     try:
         # JS ignores surplus arguments: a zero-argument function gets none.
-        if (
-            type(handler) is FunctionType
-            and handler.__code__.co_argcount == 0
-            and not handler.__code__.co_flags & _VARARGS
-        ):
+        # (inline for plain functions: this is the promise chain's hot path)
+        t = type(handler)
+        if t is FunctionType:
+            code = handler.__code__
+            no_arg = code.co_argcount == 0 and not code.co_flags & _VARARGS
+        else:
+            no_arg = t is MethodType and _takes_no_argument(handler)
+        if no_arg:
             result = ctx.run(handler) if ctx is not None else handler()
         else:
             result = ctx.run(handler, value) if ctx is not None else handler(value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import jsloop
-from jsloop import FakeClock
+from jsloop import FakeClock, process
 from jsloop.events import EventEmitter, MaxListenersExceededWarning, errorMonitor, once
 
 
@@ -131,15 +131,32 @@ def test_non_callable_listener_is_a_type_error():
     assert info.value.code == "ERR_INVALID_ARG_TYPE"
 
 
-def test_max_listeners_warning():
-    e = EventEmitter()
-    e.setMaxListeners(2)
-    e.on("x", lambda: None)
-    e.on("x", lambda: None)
-    with pytest.warns(MaxListenersExceededWarning, match="3 x listeners"):
+def test_max_listeners_warning_is_a_process_warning():
+    # Node: process.emitWarning(MaxListenersExceededWarning), once per event name.
+    seen = []
+
+    def main():
+        process.on("warning", seen.append)
+        e = EventEmitter()
+        e.setMaxListeners(2)
         e.on("x", lambda: None)
-    with pytest.raises(ValueError):
-        e.setMaxListeners(-1)
+        e.on("x", lambda: None)
+        e.on("x", lambda: None)
+        e.on("x", lambda: None)
+
+    jsloop.run(main)
+    assert len(seen) == 1
+    w = seen[0]
+    assert isinstance(w, MaxListenersExceededWarning)
+    assert w.name == "MaxListenersExceededWarning"
+    assert (w.type, w.count) == ("x", 3)
+    assert str(w) == (
+        "Possible EventEmitter memory leak detected. 3 x listeners added to [EventEmitter]. "
+        "MaxListeners is 2. Use emitter.setMaxListeners() to increase limit"
+    )
+    with pytest.raises(ValueError) as info:
+        EventEmitter().setMaxListeners(-1)
+    assert info.value.code == "ERR_OUT_OF_RANGE"
 
 
 def test_listeners_get_only_the_arguments_they_take():
