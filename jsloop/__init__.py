@@ -4,7 +4,7 @@
 async functions run in exactly the order Node.js 20 runs them; servers run
 single-threaded on epoll; blocking disk and DNS work goes to a thread pool
 whose completions come back into the same loop. See docs/ for the phases,
-queues and guarantees, and ../shared/API.md for the contract these names keep.
+queues and guarantees, and README.md for the public names (kept stable).
 """
 
 from __future__ import annotations

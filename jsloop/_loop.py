@@ -4,7 +4,7 @@ Owns: the Loop (one per ``run``, one per thread), a function per phase, the
 poll timeout, I/O watchers, cross-thread posting with its wakeup fd, and the
 top-level ``run`` that plays the part of ``node script.js``.
 
-One turn, as ``uv_run`` in libuv 1.46 does it (ORDERING.md §1)::
+One turn, as ``uv_run`` in libuv 1.46 does it (docs/ordering.md §1)::
 
     timers (once, before the first turn)
     while alive:
@@ -51,6 +51,10 @@ from .process import (
 from .timers import process_immediates, process_timers
 
 __all__ = ["READABLE", "WRITABLE", "IOWatcher", "Loop", "run"]
+
+# The longest single wait handed to the poller (epoll_wait's timeout is a C int of
+# ms; Python's float conversion may round 2**31-1 up past it).
+_MAX_POLL_MS = 2**31 - 1001
 
 
 class IOWatcher:
@@ -164,6 +168,9 @@ class Loop:
         self._close_hooks: list[Callable[[], Any]] = []
         self.stopping = False
         self.closed = False
+        self.timers_never_early = (
+            os.environ.get("JSLOOP_TIMERS", "").strip().lower() == "never-early"
+        )
         # Created up front (one eventfd) so any thread may ``post`` at any time.
         self._ensure_wakeup()
 
@@ -175,10 +182,14 @@ class Loop:
         return self.now
 
     def timer_start(self) -> int:
-        """Refresh the clock and return a timer start: the real time rounded *up*."""
+        """Refresh the clock and return a timer start: Node's ``getLibuvNow()``
+        (the refreshed loop clock, floored). With ``JSLOOP_TIMERS=never-early``
+        the real time rounded *up* (a timer then never fires early)."""
         ns = self.clock.now_ns()
-        self.now = ns // 1_000_000
-        return -(-ns // 1_000_000)
+        now = self.now = ns // 1_000_000
+        if self.timers_never_early:
+            return -(-ns // 1_000_000)
+        return now
 
     def schedule_timer(self, expiry: int) -> None:
         """(Re)arm the single libuv timer Node uses, due at loop time ``expiry``."""
@@ -381,8 +392,13 @@ class Loop:
                     ready = self.poller.poll(-1)
                 else:
                     self.clock.sleep_ms(timeout)
+        elif timeout < 0:
+            ready = self.poller.poll(-1)
         else:
-            ready = self.poller.poll(-1 if timeout < 0 else math.ceil(timeout))
+            # epoll_wait takes an int of ms: a 2**31-1 ms timer must not overflow it
+            # (the loop wakes after ~24.8 days and waits again).
+            ms = math.ceil(timeout)
+            ready = self.poller.poll(ms if ms < _MAX_POLL_MS else _MAX_POLL_MS)
         for fd, events in ready:
             w = watchers.get(fd)
             if w is None or not w.events:

