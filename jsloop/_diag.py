@@ -657,14 +657,14 @@ def _traced_pool_class() -> type[Any]:
 
         def queue_work(
             self, fn: Callable[..., Any], args: tuple[Any, ...], done: Any, slow: bool = False
-        ) -> None:
+        ) -> Any:
             ld: LoopDiag = self._loop._diag
             pool_done = _PoolDone(ld, done)
             task = Task(ld, "pool", pool_done, callable_name(fn))
             pool_done.task_id = task.id
             ld.pool_pending[task.id] = task
             try:
-                super().queue_work(fn, args, task, slow)
+                return super().queue_work(fn, args, task, slow)
             except BaseException:
                 ld.pool_pending.pop(task.id, None)
                 raise
