@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os as _os
 
-from . import dns, fs, net
+from . import dns, fs, net, timers_promises
 from ._clock import Clock, FakeClock
 from ._loop import run
 from ._threadpool import runInThreadPool
@@ -68,6 +68,7 @@ __all__ = [
     "setInterval",
     "setTimeout",
     "sleep",
+    "timers_promises",
 ]
 
 # Opt-in diagnostics from the environment (docs/diagnostics.md): one lookup at

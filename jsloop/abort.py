@@ -442,18 +442,22 @@ class AbortSignal(EventTarget):
         for i, s in enumerate(signals):
             validate_abort_signal(s, f"signals[{i}]")
         result = AbortSignal(_CONSTRUCT)
+        result._sources = []
         for s in signals:
             if s._aborted:
                 result._aborted = True
                 result._reason = s._reason
                 return result
-        # Sources hold dependants weakly, as Node does: the composite dies with its users.
-        # The composite holds its sources so that a timeout source outlives the call.
-        result._sources = list(signals)
-        for s in signals:
-            if s._dependants is None:
-                s._dependants = []
-            s._dependants.append(weakref.ref(result))
+            # A composite source is flattened to its own sources (Node does the same), so
+            # dependants abort in the order they were made. Sources hold dependants weakly;
+            # the composite holds its sources strongly so a timeout source outlives the call.
+            for src in [s] if s._sources is None else s._sources:
+                if src in result._sources:
+                    continue
+                result._sources.append(src)
+                if src._dependants is None:
+                    src._dependants = []
+                src._dependants.append(weakref.ref(result))
         return result
 
     def __repr__(self) -> str:

@@ -3,7 +3,8 @@
 Owns: ``EventEmitter`` (on/addListener, once, off/removeListener,
 prependListener, prependOnceListener, emit, listenerCount, listeners,
 rawListeners, eventNames, removeAllListeners, set/getMaxListeners),
-``errorMonitor``, and ``once(emitter, name) -> Promise``.
+``errorMonitor``; ``once(emitter, name)`` (a Promise) and ``on(emitter, name)`` (an
+async iterator) are re-exported from ``_events_async``.
 
 Semantics kept from Node: ``emit`` calls a snapshot of the listeners in order
 and returns whether there were any; ``'error'`` with no listener raises the
@@ -20,7 +21,7 @@ emits 'data' once per read). As in Node, an event with one listener stores the
 pair bare and only a second listener makes a list (a connection holds a few
 one-listener events: this keeps it small).
 
-Imports: errors, _compat (and promise, lazily, for ``once``).
+Imports: errors, _compat (and _events_async, at the end, for ``once``/``on``).
 """
 
 from __future__ import annotations
@@ -349,25 +350,7 @@ class _EventsModule(types.ModuleType):
 sys.modules[__name__].__class__ = _EventsModule
 
 
-def once(emitter: EventEmitter, name: Any) -> Any:
-    """``events.once(emitter, name)``: a Promise of the list of the event's arguments.
-
-    Rejects if ``'error'`` is emitted first (unless ``name`` is ``'error'``).
-    """
-    from .promise import Promise
-
-    done = Promise.withResolvers()
-
-    def on_event(*args: Any) -> None:
-        if name != "error":
-            emitter.removeListener("error", on_error)
-        done.resolve(list(args))
-
-    def on_error(err: Any) -> None:
-        emitter.removeListener(name, on_event)
-        done.reject(err)
-
-    emitter.once(name, on_event)
-    if name != "error":
-        emitter.once("error", on_error)
-    return done.promise
+# ``once``/``on`` live in _events_async (they need promise, asyncfn and abort; that
+# module uses emitters through their methods only, so importing it here is no cycle).
+from ._events_async import on as on  # noqa: E402
+from ._events_async import once as once  # noqa: E402
