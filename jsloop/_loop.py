@@ -31,6 +31,7 @@ import gc
 import math
 import os
 import socket
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -102,15 +103,23 @@ class IOWatcher:
             self.loop.handle_refs -= 1
 
     def close(self) -> None:
-        """Forget the fd: call this before closing it."""
+        """Forget the fd: call this before closing it.
+
+        Events the current poll batch still holds for this fd are dropped
+        (libuv's ``uv__platform_invalidate_fd``): the fd number may be reused by
+        the time the batch reaches it, and they belong to the closed fd.
+        """
+        loop = self.loop
         if self.events and self.refed:
-            self.loop.handle_refs -= 1
+            loop.handle_refs -= 1
         self.events = 0
         if self.registered:
             self.registered = False
-            self.loop.poller.unregister(self.fd)
-        if self.loop.watchers.get(self.fd) is self:
-            del self.loop.watchers[self.fd]
+            loop.poller.unregister(self.fd)
+        if loop.watchers.get(self.fd) is self:
+            del loop.watchers[self.fd]
+        if loop._dispatching:
+            loop._invalid_fds.add(self.fd)
 
     def ref(self) -> None:
         if not self.refed:
@@ -164,6 +173,13 @@ class Loop:
         self._wake_sock: tuple[socket.socket, socket.socket] | None = None
         self._wake_pending = False
         self._wake_watcher: IOWatcher | None = None
+        # Guards the wakeup fd against ``close`` (a post racing a close must not
+        # write to an fd number that may already belong to someone else).
+        self._wake_lock = threading.Lock()
+        # fds closed while a poll batch is being dispatched: their remaining
+        # events in that batch are stale (IOWatcher.close).
+        self._dispatching = False
+        self._invalid_fds: set[int] = set()
         self._threadpool: Any = None
         self._close_hooks: list[Callable[[], Any]] = []
         self.stopping = False
@@ -310,17 +326,29 @@ class Loop:
         Safe from other threads and from signal handlers: a deque append and at
         most one eventfd write per batch (libuv's async.c skips the write when a
         wakeup is already pending).
+
+        On a closed loop it raises ``RuntimeError`` (asyncio's
+        ``call_soon_threadsafe`` does the same; libuv leaves ``uv_async_send``
+        on a closed handle undefined). A post racing with ``close`` in another
+        thread is dropped: it never writes to the closed wakeup fd's number,
+        which may already belong to another file.
         """
+        if self.closed:
+            raise RuntimeError("jsloop loop is closed: cannot post to it")
         self._posted.append((cb, args))
         if not self._wake_pending:
             self._wake_pending = True
-            try:
-                if self._wake_sock is None:
-                    os.eventfd_write(self._wake_w, 1)
-                else:  # pragma: no cover
-                    os.write(self._wake_w, b"\0")
-            except (BlockingIOError, OSError):
-                pass
+            with self._wake_lock:
+                fd = self._wake_w
+                if fd < 0:
+                    return
+                try:
+                    if self._wake_sock is None:
+                        os.eventfd_write(fd, 1)
+                    else:  # pragma: no cover
+                        os.write(fd, b"\0")
+                except (BlockingIOError, OSError):
+                    pass
 
     def _on_wakeup(self, events: int) -> None:
         # Consume the wakeup *before* clearing the flag: a post that lands in
@@ -399,18 +427,29 @@ class Loop:
             # (the loop wakes after ~24.8 days and waits again).
             ms = math.ceil(timeout)
             ready = self.poller.poll(ms if ms < _MAX_POLL_MS else _MAX_POLL_MS)
-        for fd, events in ready:
-            w = watchers.get(fd)
-            if w is None or not w.events:
-                continue
-            try:
-                w.callback(events)
-            except Exception as exc:
-                self.handle_uncaught(exc)
-                continue
-            q = self.queues
-            if q.ticks or q.micro or q.pending_unhandled or q.async_handled:
-                self.drain_scope()
+        if not ready:
+            return
+        invalid = self._invalid_fds
+        self._dispatching = True
+        try:
+            for fd, events in ready:
+                if invalid and fd in invalid:
+                    continue  # closed during this batch: the event was for the old fd
+                w = watchers.get(fd)
+                if w is None or not w.events:
+                    continue
+                try:
+                    w.callback(events)
+                except Exception as exc:
+                    self.handle_uncaught(exc)
+                    continue
+                q = self.queues
+                if q.ticks or q.micro or q.pending_unhandled or q.async_handled:
+                    self.drain_scope()
+        finally:
+            self._dispatching = False
+            if invalid:
+                invalid.clear()
 
     def run_check(self) -> None:
         if self.immediates:
@@ -493,11 +532,14 @@ class Loop:
             self._threadpool.shutdown()
         if self._wake_watcher is not None:
             self._wake_watcher.close()
-            if self._wake_sock is None:
-                os.close(self._wake_r)
-            else:  # pragma: no cover
-                for s in self._wake_sock:
-                    s.close()
+            with self._wake_lock:
+                self._wake_w = -1
+                if self._wake_sock is None:
+                    os.close(self._wake_r)
+                else:  # pragma: no cover
+                    for s in self._wake_sock:
+                        s.close()
+                self._wake_r = -1
         if self._poller is not None:
             self._poller.close()
 

@@ -10,9 +10,11 @@ the same program under ``node`` (skipped when it is absent).
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -204,6 +206,118 @@ def test_immediate_is_a_context_manager_that_clears():
 
     run_fake(main)
     assert fired == ["y"]
+
+
+# -- fds reused inside one poll batch; post after close ----------------------------------
+
+
+def test_event_for_a_closed_fd_is_not_delivered_to_a_new_watcher_on_the_same_number():
+    """Two fds are ready in one batch; the first callback closes the other fd and
+    puts a never-readable pipe on the same fd number with a new watcher. The
+    batch's event for the old fd must not reach the new watcher (libuv's
+    uv__platform_invalidate_fd)."""
+    from jsloop._poller import READABLE
+
+    a_r, a_w = os.pipe()
+    b_r, b_w = os.pipe()
+    os.write(a_w, b"x")
+    os.write(b_w, b"x")
+    stale: list[int] = []
+    first: list[int] = []
+    fds = {}
+
+    def main():
+        loop = get_loop()
+
+        def on_ready(fd: int, events: int) -> None:
+            if first:
+                return
+            first.append(fd)
+            other = b_r if fd == a_r else a_r
+            fds[other].close()
+            os.close(other)
+            q_r, q_w = os.pipe()  # nothing is ever written: never readable
+            if q_r != other:  # (pipe() usually takes the freed number itself)
+                os.dup2(q_r, other)
+                os.close(q_r)
+            fds["pipe_w"] = q_w
+            new = loop.io_watch(other, lambda ev: stale.append(ev))
+            new.start(READABLE)
+            fds["new"] = new
+            # end the run after this turn
+            def finish() -> None:
+                new.close()
+                fds[fd].close()
+
+            setImmediate(finish)
+
+        for fd in (a_r, b_r):
+            w = loop.io_watch(fd, lambda ev, fd=fd: on_ready(fd, ev))
+            w.start(READABLE)
+            fds[fd] = w
+
+    try:
+        jsloop.run(main)
+    finally:
+        for fd in (a_r, a_w, b_r, b_w, fds.get("pipe_w", -1)):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+    assert len(first) == 1
+    assert stale == []
+
+
+def test_post_after_close_raises_and_never_writes_to_a_reused_fd_number():
+    box = {}
+
+    def main():
+        box["loop"] = get_loop()
+
+    jsloop.run(main)
+    loop = box["loop"]
+    # The wakeup eventfd's number is free again: the next fd takes it.
+    fd = os.eventfd(0, os.EFD_NONBLOCK)
+    try:
+        with pytest.raises(RuntimeError, match="closed"):
+            loop.post(print, "never")
+        with pytest.raises(BlockingIOError):
+            os.eventfd_read(fd)  # nothing was written to the new owner of the number
+    finally:
+        os.close(fd)
+
+
+def test_post_racing_close_from_another_thread_never_raises_oserror():
+    """Posts from a thread while the loop closes: each either runs, raises
+    RuntimeError (closed), or is dropped; never an OSError or a write elsewhere."""
+    errors: list[BaseException] = []
+    started = threading.Event()
+    stop = threading.Event()
+
+    def poster(loop) -> None:
+        started.set()
+        while not stop.is_set():
+            try:
+                loop.post(lambda: None)
+            except RuntimeError:
+                return
+            except BaseException as exc:  # pragma: no cover - the failure
+                errors.append(exc)
+                return
+
+    threads = []
+
+    def main():
+        t = threading.Thread(target=poster, args=(get_loop(),))
+        threads.append(t)
+        t.start()
+        started.wait(5)
+
+    jsloop.run(main)
+    threads[0].join(5)
+    stop.set()
+    assert not threads[0].is_alive()
+    assert errors == []
 
 
 if __name__ == "__main__":  # pragma: no cover
