@@ -87,12 +87,32 @@ class _Cancel:
         self.signal.removeEventListener("abort", self)
 
 
+def _safe_finally(p: Promise[Any], on_finally: Any) -> Promise[Any]:
+    """Node's ``SafePromisePrototypeFinally``: ``finally`` on a wrapper promise.
+
+    Built exactly as primordials builds it (``new Promise`` around a promise that
+    adopts ``p`` through ``then``, ``finally``, then ``then`` back), since each
+    layer is a microtask tick that programs can observe.
+    """
+
+    def outer(a: Any, b: Any) -> None:
+        Promise(lambda a2, b2: p.then(a2, b2)).finally_(on_finally).then(a, b)
+
+    return Promise(outer)
+
+
 def _with_signal(promise: Promise[Any], handle: Any, signal: AbortSignal | None) -> Promise[Any]:
     if signal is None:
         return promise
     cancel = _Cancel(handle, promise, signal)
     signal.addEventListener("abort", cancel)
-    return promise.finally_(cancel.remove)
+    return _safe_finally(promise, cancel.remove)
+
+
+def _check_delay(delay: Any) -> None:
+    """Node's ``validateNumber(after, 'delay')`` (None, JS's undefined, is allowed)."""
+    if delay is not None and (isinstance(delay, bool) or not isinstance(delay, (int, float))):
+        raise invalid_arg_type("delay", "of type number", delay)
 
 
 def setTimeout(
@@ -105,6 +125,7 @@ def setTimeout(
 ) -> Promise[Any]:
     """``timersPromises.setTimeout(delay, value, {signal, ref})``: resolves with ``value``."""
     try:
+        _check_delay(delay)
         sig, refed = _parse_options(options, signal, ref)
     except TypeError as exc:
         return Promise.reject(exc)
@@ -187,6 +208,7 @@ class IntervalIterator:
     def _start(self) -> None:
         """The generator body up to its loop (runs at the first ``next``, as in Node)."""
         self._started = True
+        _check_delay(self._delay)
         sig, refed = _parse_options(*self._options)
         self._signal = sig
         if sig is not None and sig.aborted:
