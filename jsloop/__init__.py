@@ -44,6 +44,7 @@ __all__ = [
     "AggregateError",
     "Clock",
     "EventEmitter",
+    "EventLoopPolicy",
     "EventTarget",
     "FakeClock",
     "Immediate",
@@ -58,7 +59,9 @@ __all__ = [
     "clearTimeout",
     "dns",
     "fs",
+    "install",
     "net",
+    "new_event_loop",
     "nextTick",
     "process",
     "queueMicrotask",
@@ -70,6 +73,19 @@ __all__ = [
     "sleep",
     "timers_promises",
 ]
+
+_AIO_NAMES = ("EventLoopPolicy", "JsloopEventLoop", "install", "new_event_loop")
+
+
+def __getattr__(name: str) -> object:
+    # jsloop as an asyncio loop (docs/asyncio.md), loaded on first use so that
+    # ``import jsloop`` does not import asyncio.
+    if name in _AIO_NAMES:
+        from . import aio
+
+        return getattr(aio, name)
+    raise AttributeError(f"module 'jsloop' has no attribute {name!r}")
+
 
 # Opt-in diagnostics from the environment (docs/diagnostics.md): one lookup at
 # import; nothing per callback, and jsloop.diagnostics is not even imported

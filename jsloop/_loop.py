@@ -599,6 +599,7 @@ def run_program(
     Raises ``Fatal`` for an uncaught exception (after 'exit' listeners ran) and
     ``ProcessExit`` for ``process.exit``.
     """
+    from ._aio_attach import on_run_start
     from .asyncfn import start
     from .promise import REJECTED, Promise
 
@@ -613,6 +614,7 @@ def run_program(
     gc_saved = _tune_gc()
     try:
         try:
+            on_run_start(loop)  # the asyncio face, if asyncio is (or gets) imported
             result: Any = None
             try:
                 result = main(*args)

@@ -27,6 +27,7 @@ import inspect
 from collections.abc import Callable, Coroutine
 from typing import Any, ParamSpec, TypeVar
 
+from . import promise as _promise
 from .errors import RejectionError
 from .promise import (
     Promise,
@@ -73,7 +74,12 @@ class _Driver:
         except Exception as exc:
             reject_promise(self.promise, exc)
             return
-        target = awaited if type(awaited) is Promise else promise_resolve(awaited)
+        if type(awaited) is Promise:
+            target = awaited
+        elif type(awaited) is _promise.aio_await_type:
+            target = awaited.promise  # ``await promise`` with asyncio in use (aio/_bridge.py)
+        else:
+            target = promise_resolve(awaited)
         perform_promise_then(target, self.on_fulfilled, self.on_rejected, None, None)
 
 

@@ -55,6 +55,12 @@ _PLAIN = frozenset({type(None), int, float, str, bytes, bool, tuple, list, dict,
 
 Reaction = tuple[Any, Any, Any, Any]
 
+# The asyncio bridge (jsloop/aio/_bridge.py) sets these when asyncio is in use;
+# while they are None nothing here changes (docs/asyncio.md).
+_aio_await: Any = None  # promise -> the generator ``await promise`` runs
+_aio_adopt: Any = None  # (promise, value) -> True if value is an asyncio future it adopted
+aio_await_type: Any = None  # the type _aio_await yields (asyncfn.py unwraps it)
+
 
 def _micro() -> Any:
     loop = state.loop
@@ -164,7 +170,9 @@ class Promise(Generic[T]):
     def __await__(self) -> Generator[Any, Any, T]:
         # The jsloop coroutine driver (asyncfn.py) receives this promise, subscribes
         # to it, and sends the value or throws the reason back in.
-        return (yield self)  # type: ignore[no-any-return]
+        if _aio_await is None:
+            return (yield self)  # type: ignore[no-any-return]
+        return (yield from _aio_await(self))  # type: ignore[no-any-return]
 
     # -- statics --------------------------------------------------------------------
 
@@ -296,6 +304,8 @@ def resolve_promise(p: Promise[Any], resolution: Any) -> None:
         reject_promise(p, exc)
         return
     if not callable(then):
+        if _aio_adopt is not None and _aio_adopt(p, resolution):
+            return
         fulfill_promise(p, resolution)
         return
     _micro().micro.append((new_promise_resolve_thenable_job, p, (resolution, then)))
