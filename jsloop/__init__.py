@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os as _os
 
-from . import dns, fs, net, timers_promises
+from . import dns, fs, http, net, timers_promises
 from ._clock import Clock, FakeClock
 from ._loop import run
 from ._threadpool import runInThreadPool
@@ -59,6 +59,7 @@ __all__ = [
     "clearTimeout",
     "dns",
     "fs",
+    "http",
     "install",
     "net",
     "new_event_loop",
