@@ -45,6 +45,7 @@ from .process import (
     MODES,
     Fatal,
     ProcessExit,
+    begin_run,
     handle_uncaught,
     process,
     process_rejections,
@@ -56,6 +57,10 @@ __all__ = ["READABLE", "WRITABLE", "IOWatcher", "Loop", "run"]
 # The longest single wait handed to the poller (epoll_wait's timeout is a C int of
 # ms; Python's float conversion may round 2**31-1 up past it).
 _MAX_POLL_MS = 2**31 - 1001
+
+
+def _noop() -> None:
+    pass
 
 
 class IOWatcher:
@@ -118,6 +123,10 @@ class IOWatcher:
             loop.poller.unregister(self.fd)
         if loop.watchers.get(self.fd) is self:
             del loop.watchers[self.fd]
+            # libuv's uv_close: a closed handle passes through the close phase, so
+            # the loop stays alive for one more turn (Node: a server listened and
+            # closed in 'beforeExit' brings another 'beforeExit').
+            loop.closing.append((_noop, ()))
         if loop._dispatching:
             loop._invalid_fds.add(self.fd)
 
@@ -184,6 +193,8 @@ class Loop:
         self._close_hooks: list[Callable[[], Any]] = []
         self.stopping = False
         self.closed = False
+        # process' run-scoped state for this loop (process.ProcessScope), made lazily
+        self.process_scope: Any = None
         self.timers_never_early = (
             os.environ.get("JSLOOP_TIMERS", "").strip().lower() == "never-early"
         )
@@ -582,9 +593,30 @@ class RunResult:
         self.exit_code = exit_code
 
 
-def _emit_exit(code: int) -> None:
+def _emit_exit(code: int) -> int:
+    """Emit 'exit' once (Node's ``process._exiting`` guard); return the final code.
+
+    The final code is ``process.exitCode`` as the listeners left it (a listener
+    may set it), or the code of a ``process.exit()`` called inside one (which
+    stops the remaining listeners, as in Node). A listener raising is an
+    uncaught exception (code 1 unless an 'uncaughtException' listener takes it).
+    """
+    if process._exiting:
+        return code
     process.exitCode = code
-    process.emit("exit", code)
+    process._exiting = True
+    try:
+        process.emit("exit", code)
+    except ProcessExit as pexit:
+        return pexit.code
+    except Exception as exc:
+        try:
+            handle_uncaught(exc)
+        except Fatal as fatal:
+            return fatal.code
+        except ProcessExit as pexit:
+            return pexit.code
+    return int(process.exitCode or 0)
 
 
 def run_program(
@@ -610,6 +642,7 @@ def run_program(
         raise ValueError(f"unhandled_rejections must be one of {', '.join(MODES)}; got {mode!r}")
     loop = Loop(clock)
     state.loop = loop
+    begin_run(loop)
     process.unhandled_rejections = mode
     gc_saved = _tune_gc()
     try:
@@ -627,25 +660,21 @@ def run_program(
             code = process.exitCode or 0
             if isinstance(result, Promise) and result._state == REJECTED and not code:
                 code = 1
-            _emit_exit(code)
-            return RunResult(result, code)
+            return RunResult(result, _emit_exit(code))
         except Fatal as fatal:
             loop.stopping = True
-            try:
-                _emit_exit(fatal.code)
-            except Exception:  # pragma: no cover - an 'exit' listener failing while dying
-                pass
+            fatal.code = _emit_exit(fatal.code)
             raise
         except ProcessExit as pexit:
             loop.stopping = True
-            _emit_exit(pexit.code)
+            pexit.code = _emit_exit(pexit.code)
             raise
     finally:
         try:
             loop.close()
         finally:
             state.loop = None
-            process._reset()
+            loop.process_scope = None  # the run's listeners and exitCode go with it
             _restore_gc(gc_saved)
 
 
@@ -662,6 +691,12 @@ def run(
     uncaught exception in any callback ends the run and is raised here (after
     'exit' listeners ran with code 1) unless an 'uncaughtException' listener
     handles it. ``process.exit(code)`` raises ``SystemExit(code)``.
+
+    ``process.exitCode``: when the run ends cleanly with a nonzero exit code
+    (``process.exitCode`` as the 'exit' listeners left it, or 1 in the
+    ``warn-with-error-code`` mode) ``run`` raises ``SystemExit(code)`` instead
+    of returning, as ``node script.js`` would exit with it. A Python script
+    that ends with ``jsloop.run(main)`` therefore exits with Node's code.
     """
     from .errors import RejectionError
     from .promise import FULFILLED, REJECTED, Promise
@@ -675,6 +710,8 @@ def run(
     except ProcessExit as pexit:
         raise SystemExit(pexit.code) from None
     value = outcome.value
+    if outcome.exit_code and not (isinstance(value, Promise) and value._state == REJECTED):
+        raise SystemExit(outcome.exit_code)
     if isinstance(value, Promise):
         if value._state == FULFILLED:
             return value._value

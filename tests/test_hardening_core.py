@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import itertools
 import os
+import pathlib
 import shutil
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 
@@ -318,6 +320,238 @@ def test_post_racing_close_from_another_thread_never_raises_oserror():
     stop.set()
     assert not threads[0].is_alive()
     assert errors == []
+
+
+# -- process: exit, exitCode, beforeExit, warnings ------------------------------------------
+
+
+def _run_script(tmp_path, name: str, body: str, *args: str, timeout: float = 30):
+    script = tmp_path / name
+    script.write_text(textwrap.dedent(body))
+    return subprocess.run(
+        [sys.executable, "-m", "jsloop", str(script), *args],
+        capture_output=True, text=True, timeout=timeout, cwd=str(ROOT),
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+EXIT_JS_PY = [
+    # (node program, jsloop script): both print lines and end with some exit code
+    (
+        """
+        let k = 0;
+        process.on('exit', (c) => { k++; console.log('first', c, k, process._exiting);
+                                    process.exitCode = 7; process.exit(3); });
+        process.on('exit', (c) => console.log('second', c));
+        """,
+        """
+        from jsloop import process
+        k = [0]
+        def first(c):
+            k[0] += 1
+            print('first', c, k[0], str(process._exiting).lower())
+            process.exitCode = 7
+            process.exit(3)
+        process.on('exit', first)
+        process.on('exit', lambda c: print('second', c))
+        """,
+    ),
+    (
+        "process.on('exit', (c) => { console.log('exit', c); process.exitCode = 9; });",
+        """
+        from jsloop import process
+        def on_exit(c):
+            print('exit', c)
+            process.exitCode = 9
+        process.on('exit', on_exit)
+        """,
+    ),
+    (
+        """
+        process.on('exit', (c) => { console.log('exit', c); process.exitCode = 9; });
+        setTimeout(() => { throw new Error('boom'); }, 1);
+        """,
+        """
+        from jsloop import process, setTimeout
+        def on_exit(c):
+            print('exit', c)
+            process.exitCode = 9
+        process.on('exit', on_exit)
+        def boom():
+            raise ValueError('boom')
+        setTimeout(boom, 1)
+        """,
+    ),
+    (
+        """
+        process.exitCode = 5;
+        process.on('exit', (c) => { console.log('exit', c); process.exit(); });
+        """,
+        """
+        from jsloop import process
+        process.exitCode = 5
+        def on_exit(c):
+            print('exit', c)
+            process.exit()
+        process.on('exit', on_exit)
+        """,
+    ),
+    (
+        """
+        let n = 0;
+        process.on('beforeExit', () => {
+          n++; console.log('beforeExit', n);
+          if (n === 1) { const s = require('net').createServer(); s.listen(0); s.close(); }
+          if (n === 2) { const t = setTimeout(() => {}, 10); clearTimeout(t); }
+        });
+        process.on('exit', (c) => console.log('exit', c));
+        """,
+        """
+        from jsloop import clearTimeout, net, process, setTimeout
+        n = [0]
+        def before_exit(code):
+            n[0] += 1
+            print('beforeExit', n[0])
+            if n[0] == 1:
+                s = net.createServer()
+                s.listen(0)
+                s.close()
+            if n[0] == 2:
+                clearTimeout(setTimeout(lambda: None, 10))
+        process.on('beforeExit', before_exit)
+        process.on('exit', lambda c: print('exit', c))
+        """,
+    ),
+]
+
+
+@needs_node
+@pytest.mark.parametrize("case", range(len(EXIT_JS_PY)))
+def test_exit_paths_match_node(case, tmp_path):
+    """process.exit() inside 'exit' (no second 'exit', the code it gives wins),
+    exitCode set inside 'exit' (honoured, also after an uncaught exception),
+    a handle opened and closed in 'beforeExit' (one more 'beforeExit')."""
+    js, py = EXIT_JS_PY[case]
+    node = subprocess.run(
+        [NODE, "-e", textwrap.dedent(js)], capture_output=True, text=True, timeout=30
+    )
+    ours = _run_script(tmp_path, "prog.py", py)
+    assert ours.stdout.split("\n") == node.stdout.split("\n"), ours.stderr
+    assert ours.returncode == node.returncode, ours.stderr
+
+
+def test_run_raises_system_exit_for_a_nonzero_exit_code():
+    """jsloop.run honours process.exitCode: SystemExit(code), after 'exit' ran."""
+    from jsloop import process
+
+    seen = []
+
+    def main():
+        process.exitCode = 4
+        process.on("exit", lambda c: seen.append(c))
+        return "value"
+
+    with pytest.raises(SystemExit) as info:
+        jsloop.run(main)
+    assert info.value.code == 4
+    assert seen == [4]
+    assert jsloop.run(lambda: "value") == "value"  # a zero code returns main's value
+
+
+def test_watcher_opened_and_closed_in_before_exit_revives_once():
+    """libuv's uv_close: a closed handle passes through the close phase, so the
+    loop is alive once more and 'beforeExit' comes again (Node does the same
+    for a server listened and closed there)."""
+    from jsloop import process
+    from jsloop._poller import READABLE
+
+    r, w = os.pipe()
+    log = []
+
+    def main():
+        def before_exit(code):
+            log.append("beforeExit")
+            if len(log) == 1:
+                watcher = get_loop().io_watch(r, lambda ev: None)
+                watcher.start(READABLE)
+                watcher.close()
+
+        process.on("beforeExit", before_exit)
+        process.on("exit", lambda c: log.append(f"exit {c}"))
+
+    try:
+        jsloop.run(main)
+    finally:
+        os.close(r)
+        os.close(w)
+    assert log == ["beforeExit", "beforeExit", "exit 0"]
+
+
+@needs_node
+def test_warnings_are_process_warning_events_after_the_sync_code(capfd):
+    js = """
+    process.on('warning', (w) => console.log('warning', w.name, w.code));
+    const e = new (require('events'))();
+    e.setMaxListeners(1); e.on('a', () => {}); e.on('a', () => {});
+    process.emitWarning('hello', 'MyType', 'MYCODE');
+    Promise.reject(new Error('x'));
+    console.log('sync done');
+    """
+    node = subprocess.run(
+        [NODE, "--unhandled-rejections=warn", "-e", js],
+        capture_output=True, text=True, timeout=30,
+    )
+    from jsloop import EventEmitter, Promise, process
+
+    out: list[str] = []
+
+    def main():
+        def on_warning(w):
+            out.append(f"warning {w.name} {getattr(w, 'code', None) or 'undefined'}")
+
+        process.on("warning", on_warning)
+        e = EventEmitter()
+        e.setMaxListeners(1)
+        e.on("a", lambda: None)
+        e.on("a", lambda: None)
+        process.emitWarning("hello", "MyType", "MYCODE")
+        Promise.reject(ValueError("x"))
+        out.append("sync done")
+
+    jsloop.run(main, unhandled_rejections="warn")
+    assert out == node.stdout.strip().split("\n")
+    err = capfd.readouterr().err
+    assert f"(jsloop:{os.getpid()}) [MYCODE] MyType: hello" in err
+    assert "MaxListenersExceededWarning: Possible EventEmitter memory leak" in err
+    assert err.count("UnhandledPromiseRejectionWarning") == 2
+
+
+def test_process_exiting_memory_usage_versions_and_stdio(capfd):
+    from jsloop import process
+
+    seen = {}
+
+    def main():
+        seen["during"] = process._exiting
+        process.on("exit", lambda c: seen.setdefault("exit", process._exiting))
+        mu = process.memoryUsage()
+        seen["mu"] = mu
+        seen["rss"] = process.memoryUsage.rss()
+        assert process.stdout.write("to stdout\n") is True
+        process.stderr.write(b"to stderr\n", lambda err: seen.setdefault("cb", err))
+
+    jsloop.run(main)
+    assert seen["during"] is False and seen["exit"] is True
+    assert set(seen["mu"]) == {"rss", "heapTotal", "heapUsed", "external", "arrayBuffers"}
+    assert seen["rss"] > 1_000_000 and seen["mu"]["rss"] > 1_000_000
+    assert "cb" in seen and seen["cb"] is None
+    assert {"node", "jsloop", "python"} <= set(process.versions)
+    assert process.versions["node"].startswith("20.")
+    captured = capfd.readouterr()
+    assert "to stdout" in captured.out and "to stderr" in captured.err
+    assert process._exiting is False  # the next run starts clean
 
 
 if __name__ == "__main__":  # pragma: no cover

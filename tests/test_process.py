@@ -96,9 +96,15 @@ def test_non_throwing_modes_let_the_run_finish(mode, capfd):
         Promise.reject(ValueError("r"))
         setTimeout(lambda: log.append("timer"), 1)
 
-    run(main, unhandled_rejections=mode)
-    err = capfd.readouterr().err
     expected_code = 1 if mode == "warn-with-error-code" else 0
+    if expected_code:
+        # run honours process.exitCode: a nonzero code at the end is SystemExit(code)
+        with pytest.raises(SystemExit) as info:
+            run(main, unhandled_rejections=mode)
+        assert info.value.code == expected_code
+    else:
+        run(main, unhandled_rejections=mode)
+    err = capfd.readouterr().err
     assert log == ["timer", expected_code]
     assert ("UnhandledPromiseRejectionWarning" in err) == (mode != "none")
 
@@ -155,7 +161,9 @@ def test_listeners_and_exit_code_reset_between_runs():
         process.on("exit", lambda code: None)
         process.exitCode = 5
 
-    run(main)
+    with pytest.raises(SystemExit) as info:
+        run(main)
+    assert info.value.code == 5
     assert process.listenerCount("exit") == 0
     assert process.exitCode is None
 
