@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os as _os
 
-from . import dns, fs, http, net, timers_promises
+from . import dns, fs, http, net, stream, timers_promises
 from ._clock import Clock, FakeClock
 from ._loop import run
 from ._threadpool import runInThreadPool
@@ -72,6 +72,7 @@ __all__ = [
     "setInterval",
     "setTimeout",
     "sleep",
+    "stream",
     "timers_promises",
 ]
 
