@@ -19,21 +19,69 @@ When the loop would block with no timer at all (only sockets or servers
 alive), a step returns instead of blocking forever; a thread-pool job in
 flight is waited for for real (it is real work).
 
-Imports: _loop, _clock, _runtime, process, _poller (and stdlib).
+Also here: ``schedules()``, the hypothesis strategy of ``Schedule``s (see
+``jsloop._schedule``): property tests of the orders Node leaves open (pool
+completions, ready fds, how a write is split into reads). hypothesis is a
+test dependency, imported only when ``schedules()`` is called.
+
+Imports: _loop, _clock, _runtime, process, _poller, _schedule (and stdlib;
+hypothesis lazily).
 """
 
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _loop
 from ._clock import FakeClock
 from ._poller import PollerProxy
 from ._runtime import state
+from ._schedule import Schedule
 from .process import Fatal, ProcessExit, process
 
-__all__ = ["FakeTimers", "StepClock"]
+if TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
+
+__all__ = ["FakeTimers", "Schedule", "StepClock", "schedules"]
+
+
+def schedules(max_decisions: int = 1000) -> SearchStrategy[Schedule]:
+    """A hypothesis strategy of ``Schedule``s: ``@given(schedules())``, then
+    ``schedule.run(main, *args)`` in the test.
+
+    Choices are drawn lazily, as the run meets open orders, each one integer
+    shrinking towards 0 (the default order); a failing test case ends at the
+    fewest non-default decisions, which the run also reports as a hypothesis
+    note (``schedule: Schedule([...])``). At most ``max_decisions`` choices
+    per run are drawn; later ones take the default.
+    """
+    from hypothesis import strategies as st
+
+    ints: dict[int, SearchStrategy[int]] = {}
+
+    def after_run(schedule: Schedule) -> None:
+        from hypothesis import note
+        from hypothesis.errors import InvalidArgument
+
+        try:
+            note(f"schedule: {schedule!r}")
+        except InvalidArgument:  # pragma: no cover - run outside a hypothesis test
+            pass
+
+    @st.composite
+    def build(draw: Any) -> Schedule:
+        def source(hi: int) -> int:
+            strategy = ints.get(hi)
+            if strategy is None:
+                strategy = ints[hi] = st.integers(0, hi)
+            value: int = draw(strategy)
+            return value
+
+        return Schedule(source=source, after_run=after_run, max_decisions=max_decisions)
+
+    strategy: SearchStrategy[Schedule] = build()
+    return strategy
 
 
 class StepClock(FakeClock):
