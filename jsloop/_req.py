@@ -19,7 +19,7 @@ Invariants
   normally and the owner may ignore its result).
 * Everything here runs on the loop thread except ``Loop.post``.
 
-Imports: stdlib only (the loop is passed in).
+Imports: promise (for ``promise_done``); the loop is passed in.
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Req", "cancelled_error", "from_oserror", "uv_exception"]
+from .promise import Promise
+
+__all__ = ["Req", "cancelled_error", "from_oserror", "promise_done", "uv_exception"]
 
 DoneCallback = Callable[[Any, "BaseException | None"], Any]
 
@@ -108,6 +110,20 @@ class Req:
 
 
 _CANCELLED: Any = object()
+
+
+def promise_done() -> tuple[Promise[Any], DoneCallback]:
+    """A Promise and the ``done(result, error)`` that settles it (for promise APIs)."""
+    resolvers = Promise.withResolvers()
+    resolve, reject = resolvers.resolve, resolvers.reject
+
+    def done(result: Any, error: BaseException | None) -> None:
+        if error is None:
+            resolve(result)
+        else:
+            reject(error)
+
+    return resolvers.promise, done
 
 
 def _complete_cancelled(req: Req) -> None:

@@ -41,7 +41,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from ._req import DoneCallback, Req
+from ._req import DoneCallback, Req, promise_done
 from ._runtime import get_loop
 from .errors import ensure_callable
 from .promise import Promise
@@ -143,16 +143,7 @@ class ThreadPool:
 
     def submit(self, fn: Callable[..., Any], *args: Any, slow: bool = False) -> Promise[Any]:
         """Run ``fn(*args)`` on a worker; the Promise settles on the loop thread."""
-        resolvers = Promise.withResolvers()
-        promise: Promise[Any] = resolvers.promise
-        resolve, reject = resolvers.resolve, resolvers.reject
-
-        def done(result: Any, error: BaseException | None) -> None:
-            if error is None:
-                resolve(result)
-            else:
-                reject(error)
-
+        promise, done = promise_done()
         self.queue_work(fn, args, done, slow)
         return promise
 

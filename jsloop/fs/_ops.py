@@ -1,0 +1,644 @@
+"""The fs operations as requests: validate on the loop thread, run on the pool.
+
+Owns: one ``op_*`` function per fs call. Each validates its arguments (raising
+Node's TypeError/RangeError at once), submits the blocking work to the loop's
+thread pool as a request (``_req.Req``) and later calls ``done(result, error)``
+exactly once on the loop thread. ``fs.promises`` wraps them in Promises, the
+callback forms of ``jsloop.fs`` in Node-style ``callback(err, result)`` calls.
+
+Whole-file calls are chunked, as Node's are, so that no pool job is long:
+``readFile`` = open+fstat, then one job per chunk (512 KiB for a regular file
+of known size, 64 KiB until EOF otherwise — pipes, ``/dev/zero``, ``/proc``),
+then close; a file that reaches 2 GiB fails with ERR_FS_FILE_TOO_LARGE
+(Node's kIoMaxLength). ``writeFile`` writes 512 KiB per job. Between chunks the
+``signal`` is checked (an abort rejects with AbortError after closing the fd),
+the loop can exit and other pool work gets its turn.
+
+Invariants: ``done`` never runs synchronously inside the call (an early
+failure is delivered from a nextTick, as Node's async functions do); errors are
+Node's (``_common.syscall`` converts on the worker).
+
+Imports: _common, _runtime, _req, abort, timers (nextTick), and stdlib.
+"""
+
+from __future__ import annotations
+
+import errno as errno_mod
+import os
+import secrets
+import shutil
+import stat as stat_mod
+import string
+from collections.abc import Callable
+from typing import Any
+
+from .. import abort as abort_mod
+from .._req import Req, from_oserror, promise_done
+from .._runtime import get_loop
+from ..errors import invalid_arg_type
+from ..promise import Promise
+from ..timers import nextTick
+from . import _common as c
+from ._common import Dirent, Stats, syscall
+
+Done = Callable[[Any, "BaseException | None"], Any]
+
+
+# -- plumbing -----------------------------------------------------------------------------
+
+def job(fn: Callable[..., Any], args: tuple[Any, ...], done: Done, name: str = "") -> Req:
+    """Submit ``fn(*args)`` to the loop's pool as a request; ``done`` on the loop thread."""
+    req: Req = get_loop().threadpool.submit_req(fn, args, done, syscall=name)
+    return req
+
+
+def as_promise(op: Callable[..., None], *args: Any, **kw: Any) -> Promise[Any]:
+    """Run ``op(*args, done=..., **kw)``; its outcome (or argument error) as a Promise."""
+    promise, done = promise_done()
+    try:
+        op(*args, done=done, **kw)
+    except (TypeError, ValueError) as exc:  # fs/promises functions are async: reject
+        done(None, exc)
+    return promise
+
+
+def fail_soon(done: Done, error: BaseException) -> None:
+    """Deliver an early failure asynchronously (never inside the caller's frame)."""
+    nextTick(done, None, error)
+
+
+def check_signal(signal: Any) -> Any:
+    if signal is not None:
+        abort_mod.validate_abort_signal(signal)
+    return signal
+
+
+def aborted(signal: Any) -> BaseException | None:
+    if signal is not None and signal.aborted:
+        return abort_mod.abort_error(signal)
+    return None
+
+
+# -- blocking bodies (run on a worker) ---------------------------------------------------
+
+def _open(path: str | bytes, flags: int, mode: int) -> int:
+    with syscall("open", path):
+        return os.open(path, flags, mode)
+
+
+def _open_fstat(path: str | bytes, flags: int) -> tuple[int, int]:
+    fd = _open(path, flags, 0o666)
+    try:
+        with syscall("fstat"):
+            st = os.fstat(fd)
+    except OSError:
+        os.close(fd)
+        raise
+    return fd, st.st_size if stat_mod.S_ISREG(st.st_mode) else 0
+
+
+def _fstat_size(fd: int) -> int:
+    with syscall("fstat"):
+        st = os.fstat(fd)
+    return st.st_size if stat_mod.S_ISREG(st.st_mode) else 0
+
+
+def _read(fd: int, n: int) -> bytes:
+    with syscall("read"):
+        return os.read(fd, n)
+
+
+def _write(fd: int, data: memoryview, position: int | None) -> int:
+    with syscall("write"):
+        if position is None or position < 0:
+            return os.write(fd, data)
+        return os.pwrite(fd, data, position)
+
+
+def _close(fd: int) -> None:
+    with syscall("close"):
+        os.close(fd)
+
+
+def _readdir(path: str | bytes, with_types: bool, encoding: str | None) -> list[Any]:
+    with syscall("scandir", path):
+        raw = os.fsencode(path)
+        entries = sorted(os.scandir(raw), key=lambda e: e.name)
+        result: list[Any] = []
+        for entry in entries:
+            name: str | bytes = entry.name if encoding is None else os.fsdecode(entry.name)
+            if not with_types:
+                result.append(name)
+                continue
+            try:
+                kind = stat_mod.S_IFMT(entry.stat(follow_symlinks=False).st_mode)
+            except OSError:
+                kind = 0
+            result.append(Dirent(name=name, path=path, kind=kind))
+        return result
+
+
+def _mkdir(path: str | bytes, recursive: bool, mode: int) -> str | bytes | None:
+    with syscall("mkdir", path):
+        if not recursive:
+            os.mkdir(path, mode)
+            return None
+        first: str | bytes | None = None
+        probe = path
+        while probe and not os.path.lexists(probe):
+            first = probe
+            parent = os.path.dirname(probe)
+            if parent == probe:
+                break
+            probe = parent
+        if os.path.lexists(path) and not os.path.isdir(path):
+            raise c.os_error(errno_mod.EEXIST, "mkdir", path)
+        os.makedirs(path, mode, exist_ok=True)
+        return first
+
+
+_TEMP_CHARS = string.ascii_letters + string.digits
+
+
+def _mkdtemp(prefix: str | bytes) -> str | bytes:
+    for _ in range(100):
+        suffix = "".join(secrets.choice(_TEMP_CHARS) for _ in range(6))
+        path: str | bytes = (prefix + suffix.encode() if isinstance(prefix, bytes)
+                             else prefix + suffix)
+        try:
+            os.mkdir(path, 0o700)
+            return path
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise c.os_error(exc.errno or errno_mod.EIO, "mkdtemp", path) from None
+    raise c.os_error(errno_mod.EEXIST, "mkdtemp", prefix)
+
+
+def _rm(path: str | bytes, recursive: bool, force: bool) -> None:
+    try:
+        st = os.lstat(path)
+    except OSError as exc:
+        if force and exc.errno == errno_mod.ENOENT:
+            return
+        raise from_oserror(exc, "lstat", path) from None
+    if stat_mod.S_ISDIR(st.st_mode):
+        if not recursive:
+            shown = os.fsdecode(path)
+            isdir = IsADirectoryError(errno_mod.EISDIR, "Path is a directory", path)
+            isdir.message = (  # type: ignore[attr-defined]
+                f"Path is a directory: rm returned EISDIR (is a directory) {shown}")
+            isdir.code = "ERR_FS_EISDIR"  # type: ignore[attr-defined]
+            isdir.errno = 21
+            isdir.syscall = "rm"  # type: ignore[attr-defined]
+            isdir.path = path  # type: ignore[attr-defined]
+            raise isdir
+        with syscall("rm", path):
+            shutil.rmtree(path)
+        return
+    with syscall("rm", path):
+        os.unlink(path)
+
+
+def _rmdir(path: str | bytes, recursive: bool) -> None:
+    if recursive:  # Node 20 (deprecated, DEP0147): rm -r, ENOENT from stat
+        with syscall("stat", path):
+            os.stat(path)
+        with syscall("rmdir", path):
+            shutil.rmtree(path)
+        return
+    with syscall("rmdir", path):
+        os.rmdir(path)
+
+
+def _copy_file(src: str | bytes, dst: str | bytes, mode: int) -> None:
+    with syscall("copyfile", src, dst):
+        if os.path.isdir(src):
+            raise c.os_error(errno_mod.EISDIR, "copyfile", src, dst)
+        sfd = os.open(src, os.O_RDONLY | c.O_CLOEXEC)
+        try:
+            st = os.fstat(sfd)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | c.O_CLOEXEC
+            if mode & c.COPYFILE_EXCL:
+                flags |= os.O_EXCL
+            dfd = os.open(dst, flags, stat_mod.S_IMODE(st.st_mode))
+            try:
+                offset = 0
+                while True:  # sendfile to EOF: also copies /proc-style size-0 files
+                    sent = os.sendfile(dfd, sfd, offset, 1 << 30)
+                    if sent == 0:
+                        break
+                    offset += sent
+                os.fchmod(dfd, stat_mod.S_IMODE(st.st_mode))
+            finally:
+                os.close(dfd)
+        finally:
+            os.close(sfd)
+
+
+def _access(path: str | bytes, mode: int) -> None:
+    with syscall("access", path):
+        os.stat(path)
+        if not os.access(path, mode):
+            raise c.os_error(errno_mod.EACCES, "access", path)
+
+
+def _stat(path: str | bytes, follow: bool) -> Stats:
+    with syscall("stat" if follow else "lstat", path):
+        return Stats.from_stat_result(os.stat(path, follow_symlinks=follow))
+
+
+def _fstat(fd: int) -> Stats:
+    with syscall("fstat"):
+        return Stats.from_stat_result(os.fstat(fd))
+
+
+def _call(name: str, fn: Callable[..., Any], path: Any, dest: Any, *args: Any) -> Any:
+    with syscall(name, path, dest):
+        return fn(*args)
+
+
+def _readv(fd: int, target: memoryview, position: int | None) -> int:
+    with syscall("read"):
+        if position is None or position < 0:
+            return os.readv(fd, [target])
+        return os.preadv(fd, [target], position)
+
+
+# -- whole-file reads and writes, one short job per chunk --------------------------------
+
+class ReadFile:
+    """Node's ReadFileContext: open+fstat, read chunk by chunk, close, then ``done``."""
+
+    __slots__ = ("chunks", "done", "encoding", "fd", "owned", "signal", "size", "total")
+
+    def __init__(self, encoding: str | None, signal: Any, done: Done) -> None:
+        self.encoding = encoding
+        self.signal = signal
+        self.done = done
+        self.chunks: list[bytes] = []
+        self.fd = -1
+        self.owned = False
+        self.size = 0
+        self.total = 0
+
+    def start_path(self, path: str | bytes, flags: int) -> None:
+        self.owned = True
+        job(_open_fstat, (path, flags), self._opened, "open")
+
+    def start_fd(self, fd: int) -> None:
+        job(_fstat_size, (fd,), lambda size, err: self._opened((fd, size), err), "fstat")
+
+    def _opened(self, result: Any, err: BaseException | None) -> None:
+        if err is not None:
+            self.done(None, err)
+            return
+        self.fd, self.size = result
+        if self.size > c.IO_MAX_LENGTH:
+            self._finish(None, c.file_too_large(self.size))
+            return
+        self._next()
+
+    def _next(self) -> None:
+        err = aborted(self.signal)
+        if err is not None:
+            self._finish(None, err)
+            return
+        n = min(self.size - self.total, c.READ_CHUNK) if self.size else c.READ_CHUNK_UNKNOWN
+        job(_read, (self.fd, n), self._read, "read")
+
+    def _read(self, data: bytes | None, err: BaseException | None) -> None:
+        if err is not None or data is None:
+            self._finish(None, err)
+            return
+        if data:
+            self.chunks.append(data)
+            self.total += len(data)
+        if not data or self.total == self.size:
+            raw = b"".join(self.chunks)
+            self.chunks = []
+            self._finish(raw if self.encoding is None else c.decode(raw, self.encoding), None)
+        elif self.total > c.IO_MAX_LENGTH:
+            self.chunks = []
+            self._finish(None, c.file_too_large(self.total))
+        else:
+            self._next()
+
+    def _finish(self, result: Any, err: BaseException | None) -> None:
+        finish_owned(self.fd if self.owned else -1, result, err, self.done)
+
+
+class WriteFile:
+    """open, write 512 KiB per job (checking ``signal``), close, then ``done``."""
+
+    __slots__ = ("data", "done", "fd", "offset", "owned", "signal")
+
+    def __init__(self, data: bytes, signal: Any, done: Done) -> None:
+        self.data = memoryview(data).cast("B")
+        self.signal = signal
+        self.done = done
+        self.fd = -1
+        self.owned = False
+        self.offset = 0
+
+    def start_path(self, path: str | bytes, flags: int, mode: int) -> None:
+        self.owned = True
+        job(_open, (path, flags, mode), self._opened, "open")
+
+    def start_fd(self, fd: int) -> None:
+        self.fd = fd
+        self._next()
+
+    def _opened(self, fd: int | None, err: BaseException | None) -> None:
+        if err is not None or fd is None:
+            self.done(None, err)
+            return
+        self.fd = fd
+        self._next()
+
+    def _next(self) -> None:
+        err = aborted(self.signal)
+        if err is not None:
+            self._finish(err)
+            return
+        if self.offset >= len(self.data):
+            self._finish(None)
+            return
+        chunk = self.data[self.offset:self.offset + c.WRITE_CHUNK]
+        job(_write, (self.fd, chunk, None), self._wrote, "write")
+
+    def _wrote(self, n: int | None, err: BaseException | None) -> None:
+        if err is not None or n is None:
+            self._finish(err)
+            return
+        self.offset += n
+        self._next()
+
+    def _finish(self, err: BaseException | None) -> None:
+        finish_owned(self.fd if self.owned else -1, None, err, self.done)
+
+
+def finish_owned(fd: int, result: Any, err: BaseException | None, done: Done) -> None:
+    """Close ``fd`` (if >= 0) on the pool, then ``done``; a close error counts only
+    when the operation itself succeeded (Node's handleFdClose)."""
+    if fd < 0:
+        done(result, err)
+        return
+
+    def closed(_r: Any, close_err: BaseException | None) -> None:
+        if err is not None:
+            done(None, err)
+        elif close_err is not None:
+            done(None, close_err)
+        else:
+            done(result, None)
+
+    job(_close, (fd,), closed, "close")
+
+
+def _file_target(target: Any, allow_fd: bool) -> tuple[int | None, Any]:
+    """A FileHandle, an fd (callback forms only) or a path."""
+    from ._filehandle import FileHandle
+
+    if isinstance(target, FileHandle):
+        return None, target
+    if allow_fd and isinstance(target, int) and not isinstance(target, bool):
+        return c.check_fd(target), None
+    return None, c.check_path(target)
+
+
+def op_read_file(target: Any, options: Any = None, *, done: Done, allow_fd: bool = False,
+                 **kw: Any) -> None:
+    """``readFile(path | FileHandle [| fd], options)``: bytes, or str with an encoding."""
+    opts = c.options_of(options, {"encoding": None, "flag": "r", "signal": None, **kw})
+    enc = c.check_encoding(opts["encoding"])
+    flags = c.check_flags(opts["flag"])
+    signal = check_signal(opts["signal"])
+    _start_whole(target, allow_fd, signal, done, lambda d: ReadFile(enc, signal, d),
+                 (flags,), "read")
+
+
+def op_write_file(target: Any, data: Any, options: Any = None, *, done: Done,
+                  allow_fd: bool = False, append: bool = False, **kw: Any) -> None:
+    """``writeFile``/``appendFile(path | FileHandle [| fd], data, options)``."""
+    defaults = {"encoding": "utf8", "mode": 0o666, "flag": "a" if append else "w",
+                "signal": None, **kw}
+    opts = c.options_of(options, defaults)
+    enc = c.check_encoding(opts["encoding"]) or "utf8"
+    payload = bytes(c.check_data(data, enc))  # a copy: the caller may mutate it meanwhile
+    flags = c.check_flags(opts["flag"])
+    mode = c.check_mode(opts["mode"], 0o666)
+    signal = check_signal(opts["signal"])
+    _start_whole(target, allow_fd, signal, done, lambda d: WriteFile(payload, signal, d),
+                 (flags, mode), "write")
+
+
+def _start_whole(target: Any, allow_fd: bool, signal: Any, done: Done,
+                 make: Callable[[Done], ReadFile | WriteFile], open_args: tuple[Any, ...],
+                 name: str) -> None:
+    """Start a whole-file read/write on a path, an fd or a FileHandle (under its ref)."""
+    fd, path = _file_target(target, allow_fd)
+    err = aborted(signal)
+    if err is not None:
+        fail_soon(done, err)
+    elif fd is not None:
+        make(done).start_fd(fd)
+    elif isinstance(path, (str, bytes)):
+        make(done).start_path(path, *open_args)
+    else:
+        path.run_op(name, lambda f, d: make(d).start_fd(f), done)
+
+
+# -- the other calls ---------------------------------------------------------------------
+
+def op_readdir(path: Any, options: Any = None, *, done: Done, **kw: Any) -> None:
+    """``readdir``: names sorted as libuv's scandir sorts them; Dirents on request."""
+    opts = c.options_of(options, {"encoding": "utf8", "withFileTypes": False, **kw})
+    enc = c.check_encoding(opts["encoding"])
+    job(_readdir, (c.check_path(path), bool(opts["withFileTypes"]), enc), done, "scandir")
+
+
+def op_stat(path: Any, options: Any = None, *, done: Done, **kw: Any) -> None:
+    job(_stat, (c.check_path(path), True), done, "stat")
+
+
+def op_lstat(path: Any, options: Any = None, *, done: Done, **kw: Any) -> None:
+    job(_stat, (c.check_path(path), False), done, "lstat")
+
+
+def op_mkdir(path: Any, options: Any = None, *, done: Done, **kw: Any) -> None:
+    """``mkdir``; with ``recursive`` the result is the first directory created (or None)."""
+    if isinstance(options, (int, str)) and not isinstance(options, bool):
+        options = {"mode": options}
+    opts = c.options_of(options, {"recursive": False, "mode": 0o777, **kw})
+    if not isinstance(opts["recursive"], bool):
+        raise invalid_arg_type("options.recursive", "of type boolean", opts["recursive"])
+    mode = c.check_mode(opts["mode"], 0o777)
+    job(_mkdir, (c.check_path(path), opts["recursive"], mode), done, "mkdir")
+
+
+def op_mkdtemp(prefix: Any, options: Any = None, *, done: Done, **kw: Any) -> None:
+    """``mkdtemp(prefix)``: ``prefix`` + 6 random characters, mode 0o700."""
+    opts = c.options_of(options, {"encoding": "utf8", **kw})
+    c.check_encoding(opts["encoding"])
+    job(_mkdtemp, (c.check_path(prefix, "prefix"),), done, "mkdtemp")
+
+
+def op_rm(path: Any, options: Any = None, *, done: Done, **kw: Any) -> None:
+    opts = c.options_of(options, {"recursive": False, "force": False, **kw})
+    for key in ("recursive", "force"):
+        if not isinstance(opts[key], bool):
+            raise invalid_arg_type(f"options.{key}", "of type boolean", opts[key])
+    job(_rm, (c.check_path(path), opts["recursive"], opts["force"]), done, "rm")
+
+
+def op_rmdir(path: Any, options: Any = None, *, done: Done, **kw: Any) -> None:
+    opts = c.options_of(options, {"recursive": False, **kw})
+    job(_rmdir, (c.check_path(path), bool(opts["recursive"])), done, "rmdir")
+
+
+def op_rename(old: Any, new: Any, *, done: Done) -> None:
+    o, n = c.check_path(old, "oldPath"), c.check_path(new, "newPath")
+    job(_call, ("rename", os.rename, o, n, o, n), done, "rename")
+
+
+def op_unlink(path: Any, *, done: Done) -> None:
+    p = c.check_path(path)
+    job(_call, ("unlink", os.unlink, p, None, p), done, "unlink")
+
+
+def op_copy_file(src: Any, dest: Any, mode: int = 0, *, done: Done) -> None:
+    if isinstance(mode, bool) or not isinstance(mode, int) or not 0 <= mode <= 7:
+        raise invalid_arg_type("mode", "of type number", mode) if not isinstance(
+            mode, int) else c.invalid_value("mode", mode, "is out of range")
+    s, d = c.check_path(src, "src"), c.check_path(dest, "dest")
+    job(_copy_file, (s, d, mode), done, "copyfile")
+
+
+def op_access(path: Any, mode: int = c.F_OK, *, done: Done) -> None:
+    job(_access, (c.check_path(path), mode), done, "access")
+
+
+def op_truncate(path: Any, length: int = 0, *, done: Done) -> None:
+    p = c.check_path(path)
+    job(_call, ("open", os.truncate, p, None, p, max(0, length)), done, "open")
+
+
+def op_chmod(path: Any, mode: Any, *, done: Done) -> None:
+    p = c.check_path(path)
+    job(_call, ("chmod", os.chmod, p, None, p, c.check_mode(mode, 0)), done, "chmod")
+
+
+def op_symlink(target: Any, path: Any, type: Any = None, *, done: Done) -> None:
+    t, p = c.check_path(target, "target"), c.check_path(path)
+    job(_call, ("symlink", os.symlink, t, p, t, p), done, "symlink")
+
+
+def op_link(existing: Any, new: Any, *, done: Done) -> None:
+    e, n = c.check_path(existing, "existingPath"), c.check_path(new, "newPath")
+    job(_call, ("link", os.link, e, n, e, n), done, "link")
+
+
+def op_readlink(path: Any, options: Any = None, *, done: Done) -> None:
+    p = c.check_path(path)
+    job(_call, ("readlink", os.readlink, p, None, p), done, "readlink")
+
+
+def op_realpath(path: Any, options: Any = None, *, done: Done) -> None:
+    p = c.check_path(path)
+
+    def body() -> Any:
+        with syscall("realpath", p):
+            os.stat(p)  # ENOENT for a missing path, as libuv's realpath(3)
+            return os.path.realpath(p)
+
+    job(body, (), done, "realpath")
+
+
+def op_utimes(path: Any, atime: Any, mtime: Any, *, done: Done) -> None:
+    p = c.check_path(path)
+    times = (_seconds(atime, "atime"), _seconds(mtime, "mtime"))
+    job(_call, ("utime", os.utime, p, None, p, times), done, "utime")
+
+
+def _seconds(value: Any, name: str) -> float:
+    if hasattr(value, "timestamp"):
+        return float(value.timestamp())
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    raise invalid_arg_type(name, "of type number or an instance of Date", value)
+
+
+# -- fd forms (Node's callback API: open gives a number) ---------------------------------
+
+def op_open(path: Any, flags: Any = "r", mode: Any = 0o666, *, done: Done) -> None:
+    p = c.check_path(path)
+    job(_open, (p, c.check_flags(flags), c.check_mode(mode, 0o666)), done, "open")
+
+
+def op_close(fd: Any, *, done: Done) -> None:
+    job(_close, (c.check_fd(fd),), done, "close")
+
+
+def op_fstat(fd: Any, options: Any = None, *, done: Done) -> None:
+    job(_fstat, (c.check_fd(fd),), done, "fstat")
+
+
+def read_target(buffer: Any, offset: Any, length: Any, position: Any
+                ) -> tuple[Any, memoryview, int | None]:
+    """Validate Node's ``read(buffer, offset, length, position)`` arguments."""
+    if isinstance(offset, dict):
+        opts, offset = offset, None
+        offset, length, position = (opts.get("offset"), opts.get("length"),
+                                    opts.get("position"))
+    buf = bytearray(16384) if buffer is None else buffer
+    if not isinstance(buf, (bytearray, memoryview)):
+        raise invalid_arg_type("buffer", "an instance of Buffer, TypedArray, or DataView", buf)
+    view = memoryview(buf).cast("B")
+    start = 0 if offset is None else offset
+    if isinstance(start, bool) or not isinstance(start, int):
+        raise invalid_arg_type("offset", "of type number", start)
+    count = len(view) - start if length is None else length
+    if start < 0 or count < 0 or start + count > len(view):
+        raise c.invalid_value("length", count, "is out of range")
+    if position is not None and (isinstance(position, bool) or not isinstance(position, int)):
+        raise invalid_arg_type("position", "of type number or bigint", position)
+    return buf, view[start:start + count], position
+
+
+def op_read(fd: Any, buffer: Any = None, offset: Any = None, length: Any = None,
+            position: Any = None, *, done: Done) -> None:
+    """``read(fd, buffer, offset, length, position)`` → ``{'bytesRead', 'buffer'}``."""
+    f = c.check_fd(fd)
+    buf, target, pos = read_target(buffer, offset, length, position)
+    job(_readv, (f, target, pos), lambda n, err: done(
+        None if err else {"bytesRead": n, "buffer": buf}, err), "read")
+
+
+def write_payload(data: Any, offset: Any, length: Any, position: Any, encoding: str
+                  ) -> tuple[bytes, int | None]:
+    """Both Node forms: ``(buffer, offset, length, position)`` and ``(string, position, enc)``."""
+    if isinstance(data, str):
+        if position is None and not isinstance(offset, dict):
+            position, offset = offset, None
+        if isinstance(length, str):
+            encoding = length
+        return c.encode(data, encoding), position
+    if isinstance(offset, dict):
+        opts = offset
+        offset, length, position = opts.get("offset"), opts.get("length"), opts.get("position")
+    view = memoryview(c.check_data(data, None)).cast("B")
+    start = offset or 0
+    end = len(view) if length is None else start + length
+    if start < 0 or end > len(view) or end < start:
+        raise c.invalid_value("length", length, "is out of range")
+    return bytes(view[start:end]), position
+
+
+def op_write(fd: Any, data: Any, offset: Any = None, length: Any = None, position: Any = None,
+             encoding: str = "utf8", *, done: Done) -> None:
+    """``write(fd, ...)`` → ``{'bytesWritten', 'buffer'}``."""
+    f = c.check_fd(fd)
+    chunk, pos = write_payload(data, offset, length, position, encoding)
+    job(_write, (f, memoryview(chunk), pos), lambda n, err: done(
+        None if err else {"bytesWritten": n, "buffer": data}, err), "write")
