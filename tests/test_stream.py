@@ -7,6 +7,7 @@ what ``node`` v20 printed for it.
 from __future__ import annotations
 
 import pytest
+from helpers.loopkit import js
 
 import jsloop
 from jsloop.stream import (
@@ -19,16 +20,6 @@ from jsloop.stream import (
     pipeline,
 )
 from jsloop.stream import promises as stream_promises
-
-
-def js(v: object) -> str:
-    if v is True:
-        return "true"
-    if v is False:
-        return "false"
-    if v is None:
-        return "undefined"
-    return str(v)
 
 
 def run(main):
