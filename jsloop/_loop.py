@@ -567,22 +567,62 @@ class Loop:
 _GC_THRESHOLD = (50_000, 20, 100)
 
 
-def _tune_gc() -> tuple[int, int, int] | None:
-    if os.environ.get("JSLOOP_GC", "").strip().lower() == "default":
-        return None
-    saved = gc.get_threshold()
-    if saved[0] == 0:  # collection disabled by the user: leave it alone
-        return None
-    gc.freeze()
-    gc.set_threshold(*_GC_THRESHOLD)
-    return saved
+class _GCTuning:
+    """The interpreter-wide GC settings ``run`` changes, shared by concurrent runs.
+
+    GC thresholds and the permanent generation are process-wide while loops are
+    per thread, so the tuning is reference-counted: the first run to start
+    applies it, the last to finish undoes it — and undoes only what it did:
+
+    * thresholds go back to the saved ones unless someone changed them since
+      (then the new ones are theirs and stay);
+    * ``gc.freeze()`` happens only when nothing is frozen yet (a user's freeze
+      is never undone: ``gc.unfreeze`` cannot tell whose objects are whose), and
+      ``gc.unfreeze()`` only when the frozen count did not grow past the one we
+      made (someone else froze meanwhile: their objects stay frozen, ours too).
+    """
+
+    __slots__ = ("froze", "lock", "saved", "users")
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.users = 0
+        self.saved: tuple[int, int, int] | None = None
+        self.froze = -1  # gc.get_freeze_count() right after our freeze; -1: none
+
+    def acquire(self) -> bool:
+        if os.environ.get("JSLOOP_GC", "").strip().lower() == "default":
+            return False
+        with self.lock:
+            if self.users == 0:
+                saved = gc.get_threshold()
+                if saved[0] == 0:  # collection disabled by the user: leave it alone
+                    return False
+                self.saved = saved
+                gc.set_threshold(*_GC_THRESHOLD)
+                if gc.get_freeze_count() == 0:
+                    gc.freeze()
+                    self.froze = gc.get_freeze_count()
+                else:
+                    self.froze = -1
+            self.users += 1
+            return True
+
+    def release(self) -> None:
+        with self.lock:
+            self.users -= 1
+            if self.users:
+                return
+            if self.saved is not None and gc.get_threshold() == _GC_THRESHOLD:
+                gc.set_threshold(*self.saved)
+            self.saved = None
+            # (the count only shrinks as frozen objects die; more means a new freeze)
+            if self.froze >= 0 and gc.get_freeze_count() <= self.froze:
+                gc.unfreeze()
+            self.froze = -1
 
 
-def _restore_gc(saved: tuple[int, int, int] | None) -> None:
-    if saved is None:
-        return
-    gc.set_threshold(*saved)
-    gc.unfreeze()
+_gc_tuning = _GCTuning()
 
 
 class RunResult:
@@ -644,7 +684,7 @@ def run_program(
     state.loop = loop
     begin_run(loop)
     process.unhandled_rejections = mode
-    gc_saved = _tune_gc()
+    gc_tuned = _gc_tuning.acquire()
     try:
         try:
             on_run_start(loop)  # the asyncio face, if asyncio is (or gets) imported
@@ -675,7 +715,8 @@ def run_program(
         finally:
             state.loop = None
             loop.process_scope = None  # the run's listeners and exitCode go with it
-            _restore_gc(gc_saved)
+            if gc_tuned:
+                _gc_tuning.release()
 
 
 def run(
