@@ -179,7 +179,7 @@ UV_MESSAGES: dict[str, str] = {
 _NODE_CLASSES: dict[type[OSError], type[OSError]] = {}
 
 
-def _node_class(base: type[OSError]) -> type[OSError]:
+def node_class(base: type[OSError]) -> type[OSError]:
     """A subclass of ``base`` whose ``str()`` is Node's message (``except`` still works)."""
     cls = _NODE_CLASSES.get(base)
     if cls is None:
@@ -223,7 +223,7 @@ def uv_exception(
     if dest is not None:
         message += f" -> '{_show(dest)}'"
     probe = OSError(num, desc)  # OSError(errno, ...) picks the subclass (FileNotFoundError...)
-    cls = _node_class(type(probe))
+    cls = node_class(type(probe))
     if path is None:
         exc = cls(num, desc)
     elif dest is None:
