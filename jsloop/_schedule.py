@@ -18,8 +18,10 @@ else:
   timer is armed, virtual time then moves to it, so the timer runs first) and
   in which order the others complete. All completions released in one poll
   run back to back, as libuv's ``uv__work_done`` runs them.
-* **Ready fds.** The batch one poll returns is put in fd order, then permuted
-  by the schedule (the pool's wakeup counts as one item, "pool").
+* **Ready fds.** The batch one poll returns is put in the order its watchers
+  were created (not fd order: a file a worker opens meanwhile shifts fd
+  numbers from run to run), then permuted by the schedule; the pool's
+  completions count as one item, "pool", first by default.
 * **Split reads.** Before a ``net.Socket`` reads, the schedule may cap the
   read at ``k`` of the ``n`` bytes waiting: the rest stays in the kernel and
   arrives in a later poll (epoll is level-triggered). Bytes are never lost or
@@ -152,6 +154,13 @@ class Schedule:
 
     # -- running -------------------------------------------------------------------
 
+    def start_run(self, clock: FakeClock) -> _Run:
+        """Start over from the first choice; the hooks to ``install`` on a fresh loop."""
+        self._pos = 0
+        self._runs += 1
+        self.decisions = []
+        return _Run(self, clock)
+
     def run(
         self,
         main: Callable[..., Any],
@@ -164,10 +173,7 @@ class Schedule:
         Runs on virtual time: ``clock`` (a ``FakeClock``, e.g. one the test
         advances to stand in for slow code) or a fresh one.
         """
-        self._pos = 0
-        self._runs += 1
-        self.decisions = []
-        ctl = _Run(self, clock if clock is not None else FakeClock())
+        ctl = self.start_run(clock if clock is not None else FakeClock())
 
         def boot(*a: Any) -> Any:
             ctl.install(get_loop())
@@ -178,8 +184,12 @@ class Schedule:
                 boot, *args, clock=ctl.clock, unhandled_rejections=unhandled_rejections
             )
         finally:
-            if self._after_run is not None:
-                self._after_run(self)
+            self.end_run()
+
+    def end_run(self) -> None:
+        """The run is over: report the decisions (a hypothesis note under ``schedules()``)."""
+        if self._after_run is not None:
+            self._after_run(self)
 
 
 class _Job:
@@ -231,7 +241,7 @@ class _SchedPoller(PollerProxy):
         while True:
             run.settle()
             batch = run.decide_batch(self.inner.poll(0), blocking)
-            if batch or not blocking:
+            if batch or not blocking or self.loop.stopping:
                 return batch
             # Nothing ready, nothing held, and the loop would block: wait for real
             # I/O (or a job still running); the events are re-read above.
@@ -292,7 +302,9 @@ class _Run:
         self.jobs: dict[int, _Job] = {}  # by Work.seq, until released
         self.pool: _SchedPool | None = None
         self.orig_post: Callable[..., None] = lambda cb, *a: None
-        self._net_mod: Any = None
+        # Watchers in creation order: the batch's canonical order. Not fd numbers:
+        # a file a worker opens meanwhile shifts them from run to run.
+        self.born: dict[Any, int] = {}
 
     def install(self, loop: Any) -> None:
         self.loop = loop
@@ -301,6 +313,14 @@ class _Run:
         self.pool = loop._threadpool = _SchedPool(loop, self)
         self.orig_post = loop.post
         loop.post = self.post  # shadows the method on this loop only
+        orig_watch = loop.io_watch
+
+        def io_watch(fd: int, callback: Callable[[int], Any]) -> Any:
+            w = orig_watch(fd, callback)
+            self.born[w] = len(self.born)
+            return w
+
+        loop.io_watch = io_watch
 
     # -- thread pool -------------------------------------------------------------
 
@@ -382,16 +402,17 @@ class _Run:
     ) -> list[tuple[int, int]]:
         loop = self.loop
         wake = self.wake_fd
-        items = sorted((e for e in ready if e[0] != wake), key=lambda e: e[0])
+        items = [e for e in ready if e[0] != wake]
         woken = [e for e in ready if e[0] == wake]
+        if len(items) > 1:
+            items.sort(key=self._birth)
         others = bool(
             items or loop.immediates or loop.pending or loop.closing
             or (not blocking and loop.uv_timer_due is not None)
         )
         tail: list[tuple[int, int]] = []
         if self._release(others):
-            items.append(woken[0] if woken else (wake, READABLE))
-            items.sort(key=lambda e: e[0])
+            items.insert(0, woken[0] if woken else (wake, READABLE))  # the oldest fd
         elif woken:
             tail = woken  # posts from elsewhere (cancellations, other threads): last
         sched = self.schedule
@@ -404,6 +425,11 @@ class _Run:
             out.append(entry)
         self._wrap_readers(out)
         return out + tail
+
+    def _birth(self, entry: tuple[int, int]) -> tuple[int, int]:
+        w = self.loop.watchers.get(entry[0])
+        born = self.born.get(w, -1) if w is not None else -1
+        return (born, entry[0]) if born >= 0 else (len(self.born), entry[0])
 
     def _label(self, fd: int) -> str:
         return "pool" if fd == self.wake_fd else f"fd {fd}"

@@ -125,12 +125,17 @@ class FakeTimers:
     that falls due on the way, in Node's order.
 
     An uncaught exception in a callback is raised from the stepping call.
+
+    With ``schedule=`` (a ``Schedule``, e.g. drawn from ``schedules()``), the
+    orders Node leaves open -- thread-pool completions, ready fds, split
+    reads -- are taken from it while the test steps time.
     """
 
-    def __init__(self, start_ms: float = 1000.0) -> None:
+    def __init__(self, start_ms: float = 1000.0, *, schedule: Schedule | None = None) -> None:
         self.clock = StepClock(start_ms)
         self._start_ns = self.clock.now_ns()
         self.loop: Any = None
+        self.schedule = schedule
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -140,6 +145,8 @@ class FakeTimers:
         loop = _loop.Loop(self.clock)
         self.clock.loop = loop
         loop._poller = _StepPoller(loop, loop.poller)
+        if self.schedule is not None:
+            self.schedule.start_run(self.clock).install(loop)
         state.loop = loop
         process.unhandled_rejections = "throw"
         self.loop = loop
@@ -165,6 +172,8 @@ class FakeTimers:
             if state.loop is loop:
                 state.loop = None
             process._reset()
+            if self.schedule is not None:
+                self.schedule.end_run()
 
     # -- time ---------------------------------------------------------------------------
 
