@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os as _os
 
-from . import dns, fs, http, net, stream, timers_promises
+from . import child_process, dns, fs, http, net, stream, timers_promises
 from ._clock import Clock, FakeClock
 from ._loop import run
 from ._threadpool import runInThreadPool
@@ -54,6 +54,7 @@ __all__ = [
     "TimeoutOverflowWarning",
     "UnhandledPromiseRejection",
     "asyncfn",
+    "child_process",
     "clearImmediate",
     "clearInterval",
     "clearTimeout",
