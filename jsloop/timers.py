@@ -478,8 +478,16 @@ def clearImmediate(immediate: Any = None) -> None:
         _clear_immediate(immediate)
 
 
-def sleep(ms: Any = 1, value: Any = None, *, ref: bool = True) -> Promise[Any]:
-    """``timers/promises.setTimeout(ms, value)``: a plain timer that resolves a promise."""
+def sleep(ms: Any = 1, value: Any = None, *, ref: bool = True, signal: Any = None) -> Promise[Any]:
+    """``timers/promises.setTimeout(ms, value)``: a plain timer that resolves a promise.
+
+    With ``signal`` it is ``jsloop.timers_promises.setTimeout(ms, value, {signal, ref})``
+    (abort rejects with AbortError, Node's tick count).
+    """
+    if signal is not None:
+        from .timers_promises import setTimeout as set_timeout_promise
+
+        return set_timeout_promise(ms, value, signal=signal, ref=ref)
     loop = get_loop()
     promise: Promise[Any] = Promise._new()
     Timeout(loop, resolve_promise, coerce_delay(ms), (promise, value), False, ref)
