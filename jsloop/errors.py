@@ -93,6 +93,14 @@ def invalid_arg_type(name: str, expected: str, value: Any) -> NodeTypeError:
     )
 
 
+def invalid_property_type(name: str, expected: str, value: Any) -> NodeTypeError:
+    """Node's ERR_INVALID_ARG_TYPE for an options property (``'The "options.x" property...'``)."""
+    return NodeTypeError(
+        f'The "{name}" property must be {expected}. {describe_received(value)}',
+        "ERR_INVALID_ARG_TYPE",
+    )
+
+
 def ensure_callable(value: Any, name: str = "callback") -> None:
     """Raise Node's ERR_INVALID_ARG_TYPE unless ``value`` is callable."""
     if not callable(value):
