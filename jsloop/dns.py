@@ -35,7 +35,7 @@ from typing import Any
 from ._compat import call_js
 from ._req import DoneCallback, Req, node_class, promise_done
 from ._runtime import get_loop
-from .errors import NodeTypeError, describe_received, invalid_arg_type
+from .errors import NodeTypeError, invalid_arg_type, invalid_property_type
 from .promise import Promise
 
 __all__ = ["ADDRCONFIG", "ALL", "V4MAPPED", "lookup", "lookup_request", "promises"]
@@ -86,13 +86,6 @@ def _check_family(family: Any, name: str = "options.family", what: str = "proper
     return int(family)
 
 
-def _invalid_property(name: str, expected: str, value: Any) -> NodeTypeError:
-    return NodeTypeError(
-        f'The "{name}" property must be {expected}. {describe_received(value)}',
-        "ERR_INVALID_ARG_TYPE",
-    )
-
-
 def _parse_options(options: Any, kw: dict[str, Any]) -> tuple[int, int, bool, bool]:
     """Node's argument handling: ``options`` a family number or a dict; keywords too."""
     family = 0
@@ -109,7 +102,7 @@ def _parse_options(options: Any, kw: dict[str, Any]) -> tuple[int, int, bool, bo
         family = _check_family(opts["family"])
     hints = opts.get("hints", 0)
     if isinstance(hints, bool) or not isinstance(hints, int):
-        raise _invalid_property("options.hints", "of type number", hints)
+        raise invalid_property_type("options.hints", "of type number", hints)
     if hints & ~(ADDRCONFIG | ALL | V4MAPPED):
         raise NodeTypeError(f"The argument 'hints' is invalid. Received {hints}",
                             "ERR_INVALID_ARG_VALUE")
@@ -117,7 +110,7 @@ def _parse_options(options: Any, kw: dict[str, Any]) -> tuple[int, int, bool, bo
     for key, default in (("all", False), ("verbatim", True)):
         value = opts.get(key, default)
         if not isinstance(value, bool):
-            raise _invalid_property(f"options.{key}", "of type boolean", value)
+            raise invalid_property_type(f"options.{key}", "of type boolean", value)
         flags.append(value)
     return family, hints, flags[0], flags[1]
 

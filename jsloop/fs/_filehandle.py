@@ -27,6 +27,7 @@ from typing import Any
 from .._req import promise_done
 from ..events import EventEmitter
 from ..promise import Promise
+from ..timers import nextTick
 from . import _common as c
 from . import _ops
 from ._ops import Done, as_promise, job
@@ -108,6 +109,9 @@ class FileHandle(EventEmitter):
         """
         def op(*, done: Done) -> None:
             buf, target, pos = _ops.read_target(buffer, offset, length, position)
+            if not len(target):  # Node: no syscall for a zero-length read
+                nextTick(done, {"bytesRead": 0, "buffer": buf}, None)
+                return
 
             def start(fd: int, d: Done) -> None:
                 job(_ops._readv, (fd, target, pos), lambda n, err: d(

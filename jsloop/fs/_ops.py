@@ -29,13 +29,13 @@ import secrets
 import shutil
 import stat as stat_mod
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .. import abort as abort_mod
 from .._req import Req, from_oserror, promise_done
 from .._runtime import get_loop
-from ..errors import invalid_arg_type
+from ..errors import invalid_arg_type, invalid_property_type
 from ..promise import Promise
 from ..timers import nextTick
 from . import _common as c
@@ -425,12 +425,26 @@ def op_write_file(target: Any, data: Any, options: Any = None, *, done: Done,
                 "signal": None, **kw}
     opts = c.options_of(options, defaults)
     enc = c.check_encoding(opts["encoding"]) or "utf8"
-    payload = bytes(c.check_data(data, enc))  # a copy: the caller may mutate it meanwhile
+    payload = _file_data(data, enc)
     flags = c.check_flags(opts["flag"])
     mode = c.check_mode(opts["mode"], 0o666)
     signal = check_signal(opts["signal"])
     _start_whole(target, allow_fd, signal, done, lambda d: WriteFile(payload, signal, d),
                  (flags, mode), "write")
+
+
+def _file_data(data: Any, encoding: str) -> bytes:
+    """writeFile's data: str/bytes-like, or an iterable (list, generator) of them.
+
+    Copied (or joined) now: the caller may mutate a buffer while workers write.
+    Async iterables and streams are not supported (Node accepts them).
+    """
+    if isinstance(data, (str, bytes, bytearray, memoryview)) or not isinstance(
+            data, (list, tuple, Iterator)):
+        return bytes(c.check_data(data, encoding))
+    return b"".join(
+        c.encode(part, encoding) if isinstance(part, str) else bytes(c.check_data(part, None))
+        for part in data)
 
 
 def _start_whole(target: Any, allow_fd: bool, signal: Any, done: Done,
@@ -472,7 +486,7 @@ def op_mkdir(path: Any, options: Any = None, *, done: Done, **kw: Any) -> None:
         options = {"mode": options}
     opts = c.options_of(options, {"recursive": False, "mode": 0o777, **kw})
     if not isinstance(opts["recursive"], bool):
-        raise invalid_arg_type("options.recursive", "of type boolean", opts["recursive"])
+        raise invalid_property_type("options.recursive", "of type boolean", opts["recursive"])
     mode = c.check_mode(opts["mode"], 0o777)
     job(_mkdir, (c.check_path(path), opts["recursive"], mode), done, "mkdir")
 
@@ -480,15 +494,17 @@ def op_mkdir(path: Any, options: Any = None, *, done: Done, **kw: Any) -> None:
 def op_mkdtemp(prefix: Any, options: Any = None, *, done: Done, **kw: Any) -> None:
     """``mkdtemp(prefix)``: ``prefix`` + 6 random characters, mode 0o700."""
     opts = c.options_of(options, {"encoding": "utf8", **kw})
-    c.check_encoding(opts["encoding"])
-    job(_mkdtemp, (c.check_path(prefix, "prefix"),), done, "mkdtemp")
+    enc = c.check_encoding(opts["encoding"])
+    job(_mkdtemp, (c.check_path(prefix, "prefix"),), lambda path, err: done(
+        None if err else (os.fsencode(path) if enc is None else os.fsdecode(path)), err),
+        "mkdtemp")
 
 
 def op_rm(path: Any, options: Any = None, *, done: Done, **kw: Any) -> None:
     opts = c.options_of(options, {"recursive": False, "force": False, **kw})
     for key in ("recursive", "force"):
         if not isinstance(opts[key], bool):
-            raise invalid_arg_type(f"options.{key}", "of type boolean", opts[key])
+            raise invalid_property_type(f"options.{key}", "of type boolean", opts[key])
     job(_rm, (c.check_path(path), opts["recursive"], opts["force"]), done, "rm")
 
 
@@ -586,11 +602,15 @@ def op_fstat(fd: Any, options: Any = None, *, done: Done) -> None:
 
 def read_target(buffer: Any, offset: Any, length: Any, position: Any
                 ) -> tuple[Any, memoryview, int | None]:
-    """Validate Node's ``read(buffer, offset, length, position)`` arguments."""
-    if isinstance(offset, dict):
-        opts, offset = offset, None
-        offset, length, position = (opts.get("offset"), opts.get("length"),
-                                    opts.get("position"))
+    """Validate Node's ``read(buffer, offset, length, position)`` arguments; also the
+    ``read({buffer, offset, length, position})`` and ``read(buffer, {offset...})`` forms."""
+    if isinstance(buffer, dict):
+        opts = buffer
+        buffer = opts.get("buffer")
+        offset, length, position = opts.get("offset"), opts.get("length"), opts.get("position")
+    elif isinstance(offset, dict):
+        opts = offset
+        offset, length, position = opts.get("offset"), opts.get("length"), opts.get("position")
     buf = bytearray(16384) if buffer is None else buffer
     if not isinstance(buf, (bytearray, memoryview)):
         raise invalid_arg_type("buffer", "an instance of Buffer, TypedArray, or DataView", buf)
@@ -599,6 +619,8 @@ def read_target(buffer: Any, offset: Any, length: Any, position: Any
     if isinstance(start, bool) or not isinstance(start, int):
         raise invalid_arg_type("offset", "of type number", start)
     count = len(view) - start if length is None else length
+    if count and not len(view):
+        raise c.invalid_value("buffer", buf, "is empty and cannot be written")
     if start < 0 or count < 0 or start + count > len(view):
         raise c.invalid_value("length", count, "is out of range")
     if position is not None and (isinstance(position, bool) or not isinstance(position, int)):
@@ -611,6 +633,9 @@ def op_read(fd: Any, buffer: Any = None, offset: Any = None, length: Any = None,
     """``read(fd, buffer, offset, length, position)`` → ``{'bytesRead', 'buffer'}``."""
     f = c.check_fd(fd)
     buf, target, pos = read_target(buffer, offset, length, position)
+    if not len(target):
+        nextTick(done, {"bytesRead": 0, "buffer": buf}, None)
+        return
     job(_readv, (f, target, pos), lambda n, err: done(
         None if err else {"bytesRead": n, "buffer": buf}, err), "read")
 
