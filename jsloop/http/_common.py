@@ -148,15 +148,15 @@ def invalid_status_code(code: Any) -> NodeRangeError:
 # _http_outgoing.js); formatting it per response would cost more than the rest of
 # a hello-world response.
 
-_date_cache: list[Any] = [0, b""]
+_date_cache: list[Any] = [0, ""]
 
 
-def utc_date() -> bytes:
-    """``Date: ...\\r\\n`` as bytes, recomputed at most once per second."""
+def utc_date() -> str:
+    """The ``Date: ...\\r\\n`` header line, recomputed at most once per second."""
     now = int(time.time())
     if now != _date_cache[0]:
         _date_cache[0] = now
-        _date_cache[1] = b"Date: " + formatdate(now, usegmt=True).encode() + b"\r\n"
+        _date_cache[1] = "Date: " + formatdate(now, usegmt=True) + "\r\n"
     return _date_cache[1]  # type: ignore[no-any-return]
 
 

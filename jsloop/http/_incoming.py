@@ -9,27 +9,36 @@ duplicate dropped), ``rawHeaders``, ``trailers``/``rawTrailers``, ``complete``,
 ``aborted``; events ``'data'``, ``'end'``, ``'aborted'``, ``'error'``
 (ECONNRESET, only with a listener, as Node keeps it), ``'close'``.
 
-The body side is a Readable with Node's flowing/paused modes, ``read()``,
-``pause``/``resume``/``isPaused``, ``setEncoding``, ``pipe``, ``async for`` and
-a 16 KiB ``readableHighWaterMark``. Backpressure: the parser glue pushes
-chunks with ``_push`` and, when it returns False (buffer at the high-water
-mark), pauses the socket; ``_on_pull`` (set by the connection) resumes it once
-the consumer drains the buffer — so a slow reader never has more than the
-high-water mark plus one socket read buffered.
+The body is a ``jsloop.stream.Readable`` (16 KiB ``readableHighWaterMark``,
+flowing and paused modes, ``read()``, ``pipe``, ``async for``...). Backpressure
+as in Node's ``parserOnBody``: the parser glue ``push``es each body chunk and,
+when ``push`` returns False, pauses the socket; ``_read`` (called by the stream
+when the consumer wants more) resumes it through ``_on_pull`` — so a slow
+reader never has more than the high-water mark plus one socket read buffered.
 
-Imports: ..events, ..timers, ..promise, ._common.
+Imports: ..stream, ..timers.
 """
 
 from __future__ import annotations
 
-import codecs
-import collections
 from collections.abc import Callable
 from typing import Any
 
-from ..events import EventEmitter
-from ..promise import Promise
-from ..timers import nextTick
+from ..stream import Readable
+from ..stream._readable import (
+    kDataListening,
+    kEnded,
+    kEndEmitted,
+    kFlowing,
+    kHasFlowing,
+    kReadableListening,
+    kReadingMore,
+)
+from ..stream._utils import kClosed, kCloseEmitted, kDestroyed
+
+# An ended, empty, untouched body: nothing can observe its 'end'/'close'.
+_UNTOUCHED_BLOCKERS = kFlowing | kHasFlowing | kDestroyed | kReadableListening | kDataListening
+_DISCARDED = kEndEmitted | kDestroyed | kClosed | kCloseEmitted
 
 __all__ = ["IncomingMessage"]
 
@@ -78,41 +87,13 @@ def headers_from_raw(raw: list[str], join_duplicates: bool = False) -> dict[str,
     return dest
 
 
-class IncomingMessage(EventEmitter):
-    """Node's ``http.IncomingMessage``."""
-
-    __slots__ = (
-        "__dict__",  # users attach fields to requests (req.body = ..., as in Express)
-        "_buf",
-        "_buf_len",
-        "_consuming",
-        "_decoder",
-        "_dumped",
-        "_end_emitted",
-        "_ended",
-        "_flowing",
-        "_headers",
-        "_on_pull",
-        "_trailers",
-        "aborted",
-        "complete",
-        "destroyed",
-        "httpVersion",
-        "httpVersionMajor",
-        "httpVersionMinor",
-        "joinDuplicateHeaders",
-        "method",
-        "rawHeaders",
-        "rawTrailers",
-        "socket",
-        "statusCode",
-        "statusMessage",
-        "upgrade",
-        "url",
-    )
+class IncomingMessage(Readable):
+    """Node's ``http.IncomingMessage``: a Readable of the message body."""
 
     def __init__(self, socket: Any) -> None:
-        super().__init__()
+        Readable.__init__(self)
+        # Node: readingMore = true, so the stream never reads ahead on its own.
+        self._readableState.bits |= kReadingMore
         self.socket = socket
         self.method: str | None = None
         self.url = ""
@@ -129,16 +110,8 @@ class IncomingMessage(EventEmitter):
         self.complete = False
         self.aborted = False
         self.upgrade = False
-        self.destroyed = False
-        # readable side
-        self._buf: collections.deque[Any] | None = None
-        self._buf_len = 0
-        self._flowing: bool | None = None
-        self._ended = False
-        self._end_emitted = False
         self._consuming = False
         self._dumped = False
-        self._decoder: Any = None
         self._on_pull: Callable[[], Any] | None = None
 
     def __repr__(self) -> str:
@@ -185,260 +158,49 @@ class IncomingMessage(EventEmitter):
             self.socket.setTimeout(msecs)
         return self
 
-    # -- the body: producer side (the parser glue) --------------------------------------
+    # -- the body ---------------------------------------------------------------------
 
-    def _push(self, chunk: bytes) -> bool:
-        """A body chunk from the parser; False when the buffer is full (pause the socket)."""
-        if self._dumped or self.destroyed:
-            return True
-        if self._decoder is not None:
-            data: Any = self._decoder.decode(chunk)
-            if not data:
-                return True
-        else:
-            data = chunk
-        if self._flowing and not self._buf:
-            self.emit("data", data)
-            return True
-        buf = self._buf
-        if buf is None:
-            buf = self._buf = collections.deque()
-        if not buf and self._flowing is False and self._events.get("readable") is not None:
-            nextTick(self._emit_readable)
-        buf.append(data)
-        self._buf_len += len(chunk)
-        return self._buf_len < HIGH_WATER_MARK
-
-    def _push_end(self) -> None:
-        """The message is complete: 'end' once the buffer is consumed."""
-        self.complete = True
-        self._ended = True
-        if self._decoder is not None:
-            tail = self._decoder.decode(b"", final=True)
-            if tail:
-                self._push_tail(tail)
-        if self._flowing or self._dumped:
-            nextTick(self._flow)
-        elif self._events.get("readable") is not None:
-            nextTick(self._emit_readable)
-
-    def _push_tail(self, data: Any) -> None:
-        if self._buf is None:
-            self._buf = collections.deque()
-        self._buf.append(data)
-        self._buf_len += len(data)
-
-    # -- the body: consumer side ---------------------------------------------------------
-
-    @property
-    def readableHighWaterMark(self) -> int:
-        return HIGH_WATER_MARK
-
-    @property
-    def readableLength(self) -> int:
-        return self._buf_len
-
-    @property
-    def readableEnded(self) -> bool:
-        return self._end_emitted
-
-    @property
-    def readableFlowing(self) -> bool | None:
-        return self._flowing
-
-    @property
-    def readable(self) -> bool:
-        return not (self._end_emitted or self.destroyed)
-
-    def _add(self, event: Any, listener: Callable[..., Any], prepend: bool) -> Any:
-        result = super()._add(event, listener, prepend)
-        if event == "data":
+    def _read(self, n: int) -> None:
+        # Node: the parser fills the buffer; reading only unpauses the socket.
+        if not self._consuming:
+            self._readableState.bits &= ~kReadingMore
             self._consuming = True
-            if self._flowing is None:
-                self.resume()
-        elif event == "readable":
-            self._consuming = True
-            self._flowing = False
-            if self._buf or self._ended:
-                nextTick(self._emit_readable)
-        return result
-
-    def _emit_readable(self) -> None:
-        if not self.destroyed and not self._end_emitted:
-            self.emit("readable")
-            if self._ended and not self._buf:
-                self._maybe_end()
-
-    def resume(self) -> IncomingMessage:
-        """``readable.resume()``: flowing mode; buffered chunks go out on the next tick."""
-        self._consuming = True
-        if not self._flowing:
-            self._flowing = True
-            nextTick(self._flow)
-        return self
-
-    def pause(self) -> IncomingMessage:
-        self._flowing = False
-        return self
-
-    def isPaused(self) -> bool:
-        return self._flowing is False
-
-    def _flow(self) -> None:
-        buf = self._buf
-        while buf and (self._flowing or self._dumped) and not self.destroyed:
-            data = buf.popleft()
-            self._buf_len -= len(data)
-            if not self._dumped:
-                self.emit("data", data)
-        if not buf:
-            self._buf_len = 0
-            self._pull()
-            if self._ended:
-                self._maybe_end()
-
-    def _pull(self) -> None:
         pull = self._on_pull
-        if pull is not None and self._buf_len < HIGH_WATER_MARK and not self._ended:
+        if pull is not None:
             pull()
 
-    def _maybe_end(self) -> None:
-        if self._end_emitted or self._buf or self.destroyed:
-            return
-        self._end_emitted = True
-        self.emit("end")
-
-    def read(self, size: int | None = None) -> Any:
-        """``readable.read([size])``: buffered data joined (None when empty)."""
-        self._consuming = True
-        buf = self._buf
-        if not buf:
-            if self._ended:
-                nextTick(self._maybe_end)
-            return None
-        if size is None or size >= self._buf_len:
-            first = buf[0]
-            data = first[:0].join(buf)
-            buf.clear()
-            self._buf_len = 0
-        else:
-            joined = buf[0][:0].join(buf)
-            data, rest = joined[:size], joined[size:]
-            buf.clear()
-            buf.append(rest)
-            self._buf_len = len(rest)
-        self._pull()
-        if self._ended and not buf:
-            nextTick(self._maybe_end)
-        return data
-
-    def setEncoding(self, encoding: str = "utf8") -> IncomingMessage:
-        name = "utf-8" if encoding.lower() in ("utf8", "utf-8") else encoding
-        self._decoder = codecs.getincrementaldecoder(name)("replace")
-        return self
-
-    def pipe(self, dest: Any, options: dict[str, Any] | None = None) -> Any:
-        """``readable.pipe(dest[, {end}])`` with backpressure via ``'drain'``."""
-        end = True if options is None else bool(options.get("end", True))
-
-        def ondata(chunk: Any) -> None:
-            if dest.write(chunk) is False:
-                self.pause()
-
-        def ondrain() -> None:
-            self.resume()
-
-        self.on("data", ondata)
-        dest.on("drain", ondrain)
-        if end:
-            self.once("end", dest.end)
-        dest.emit("pipe", self)
-        return dest
+    def _push_end(self) -> None:
+        """The message is complete (Node's parserOnMessageComplete)."""
+        self.complete = True
+        self.push(None)
 
     def _dump(self) -> None:
         """Discard the unread body so the connection can carry the next request."""
-        if self._dumped:
+        state = self._readableState
+        bits = state.bits
+        if (bits & kEnded and not bits & _UNTOUCHED_BLOCKERS and not state.length
+                and not self._events and not self._dumped):
+            # Fast path (a GET nobody read): Node would resume, emit 'end' and
+            # auto-destroy over three ticks, with no listener to see any of it.
+            # Jump to the state those ticks leave behind.
+            state.bits = bits | _DISCARDED
+            self._dumped = True
+            self._consuming = True
             return
-        self._dumped = True
-        self._consuming = True
-        self._buf = None
-        self._buf_len = 0
-        self._pull()
-        if self._ended:
-            nextTick(self._flow)
+        if not self._dumped:
+            self._dumped = True
+            self.removeAllListeners("data")
+            self.resume()
 
-    def destroy(self, error: BaseException | None = None) -> IncomingMessage:
-        """``message.destroy([err])``: 'aborted' if incomplete, 'error' only with a
-        listener (Node keeps that for compatibility), then 'close'."""
-        if self.destroyed:
-            return self
-        self.destroyed = True
-        if not self._end_emitted or not self.complete:
+    def _destroy(self, err: Any, cb: Any) -> None:
+        """Node's IncomingMessage._destroy: 'aborted' when incomplete; the error
+        reaches 'error' only if someone listens (Node keeps that for compatibility)."""
+        if not self.readableEnded or not self.complete:
             self.aborted = True
             self.emit("aborted")
         sock = self.socket
         if sock is not None and not sock.destroyed and self.aborted:
-            sock.destroy(error)
-        if error is not None and self.listenerCount("error"):
-            nextTick(self._emit_error_close, error)
-        else:
-            nextTick(self._emit_close)
-        return self
-
-    def _emit_error_close(self, error: BaseException) -> None:
-        self.emit("error", error)
-        self.emit("close")
-
-    def _emit_close(self) -> None:
-        self.emit("close")
-
-    def __aiter__(self) -> _BodyIterator:
-        return _BodyIterator(self)
-
-
-class _BodyIterator:
-    """``async for chunk in req``: one pending read at a time."""
-
-    __slots__ = ("done", "error", "msg", "waiter")
-
-    def __init__(self, msg: IncomingMessage) -> None:
-        self.msg = msg
-        self.done = False
-        self.error: BaseException | None = None
-        self.waiter: Any = None
-        msg.on("readable", self._wake)
-        msg.on("end", self._on_end)
-        msg.on("error", self._on_error)
-        msg.on("close", self._on_end)
-
-    def _wake(self) -> None:
-        waiter = self.waiter
-        if waiter is not None and (self.msg._buf or self.msg._ended):
-            self.waiter = None
-            self._settle(waiter)
-
-    def _on_end(self) -> None:
-        self.done = True
-        waiter, self.waiter = self.waiter, None
-        if waiter is not None:
-            self._settle(waiter)
-
-    def _on_error(self, err: BaseException) -> None:
-        self.error = err
-        self._on_end()
-
-    def _settle(self, waiter: Any) -> None:
-        data = self.msg.read()
-        if data is not None:
-            waiter.resolve(data)
-        elif self.error is not None:
-            waiter.reject(self.error)
-        elif self.done or self.msg._end_emitted or self.msg.destroyed:
-            waiter.reject(StopAsyncIteration())
-        else:
-            self.waiter = waiter
-
-    def __anext__(self) -> Promise[Any]:
-        w = Promise.withResolvers()
-        self._settle(w)
-        return w.promise
+            sock.destroy(err)
+        if err is not None and not self.listenerCount("error"):
+            err = None
+        cb(err)

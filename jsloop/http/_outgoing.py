@@ -48,6 +48,8 @@ from ._common import (
 __all__ = ["OutgoingMessage"]
 
 HIGH_WATER_MARK = 16384
+_SPECIAL = frozenset(("connection", "content-length", "transfer-encoding", "date", "trailer",
+                      "keep-alive"))
 _CRLF = b"\r\n"
 _LAST_CHUNK = b"0\r\n\r\n"
 
@@ -246,19 +248,22 @@ class OutgoingMessage(EventEmitter):
         date = False
         if headers:
             if headers is self._out:
-                items: Any = self._out.values()
-                validate = False
-            elif isinstance(headers, dict):
-                items = headers.items()
-                validate = True
+                # setHeader validated these already: the common case is a str value.
+                for lower, entry in self._out.items():
+                    value = entry[1]
+                    if type(value) is str:
+                        parts.append(f"{entry[0]}: {value}\r\n")
+                        if lower in _SPECIAL and self._match_header(flags, lower, value):
+                            date = True
+                    elif self._process_header(parts, flags, entry[0], value, False):
+                        date = True
             else:
-                items = _pairs(headers)
-                validate = True
-            for key, value in items:
-                if self._process_header(parts, flags, key, value, validate):
-                    date = True
+                items = headers.items() if isinstance(headers, dict) else _pairs(headers)
+                for key, value in items:
+                    if self._process_header(parts, flags, key, value, True):
+                        date = True
         if self.sendDate and not date:
-            parts.append(utc_date().decode("latin-1"))
+            parts.append(utc_date())
         if self.chunkedEncoding and self._no_body_status():
             self.chunkedEncoding = False
             self.shouldKeepAlive = False
@@ -327,6 +332,10 @@ class OutgoingMessage(EventEmitter):
         value = _header_str(value)
         parts.append(f"{key}: {value}\r\n")
         lower = key.lower()
+        return lower in _SPECIAL and self._match_header(flags, lower, value)
+
+    def _match_header(self, flags: list[bool], lower: str, value: str) -> bool:
+        """Node's ``matchHeader``: the headers that steer framing; True for ``Date``."""
         if lower == "connection":
             flags[0] = True
             self._removed_connection = False

@@ -49,6 +49,7 @@ import httptools
 
 from .. import net
 from ..errors import invalid_arg_type
+from ..stream._readable import kResumeScheduled
 from ..timers import Timeout, clearInterval, nextTick, setInterval
 from ._common import (
     STATUS_CODES,
@@ -237,6 +238,8 @@ class _Conn:
 
     __slots__ = (
         "current",
+        "expect",
+        "has_host",
         "head_bytes",
         "head_raw",
         "headers_done",
@@ -266,6 +269,8 @@ class _Conn:
         self.head_raw = 0
         self.headers_done = False
         self.in_message = False
+        self.has_host = False
+        self.expect: str | None = None
         self.started = 0.0
         self.incoming: collections.deque[IncomingMessage] = collections.deque()
         self.outgoing: collections.deque[ServerResponse] | None = None
@@ -312,6 +317,8 @@ class _Conn:
         self.head_raw = 0
         self.raw = []
         self.url = []
+        self.has_host = False
+        self.expect = None
         self.started = self.server._loop.now
         if self.ka_timer_set:
             self.ka_timer_set = False
@@ -336,6 +343,13 @@ class _Conn:
         if max_count is None or len(raw) < max_count * 2:
             raw.append(name.decode("latin-1"))
             raw.append(value.decode("latin-1"))
+        n = len(name)
+        if n == 4:
+            if name.lower() == b"host":
+                self.has_host = True
+        elif n == 6 and name.lower() == b"expect":
+            exp = value.decode("latin-1")
+            self.expect = exp if self.expect is None else self.expect + ", " + exp
 
     def on_headers_complete(self) -> None:
         self.headers_done = True
@@ -343,6 +357,7 @@ class _Conn:
         server = self.server
         sock = self.socket
         req = IncomingMessage(sock)
+        req._on_pull = self.resume_cb
         self.req = req
         mb = parser.get_method()
         method = _METHOD_NAMES.get(mb)
@@ -377,34 +392,31 @@ class _Conn:
                 q = self.outgoing = collections.deque()
             q.append(res)
         if req.httpVersionMinor == 1 and req.httpVersionMajor == 1:
-            headers = req.headers if server.requireHostHeader or len(self.raw) > 2 else None
-            if headers is not None:
-                if server.requireHostHeader and "host" not in headers:
-                    res.writeHead(400, ["Connection", "close"])
-                    res.end()
-                    return
-                expect = headers.get("expect")
-                if expect is not None:
-                    if _CONTINUE_RE.search(expect):
-                        res._expect_continue = True
-                        if server.listenerCount("checkContinue"):
-                            server.emit("checkContinue", req, res)
-                        else:
-                            res.writeContinue()
-                            server.emit("request", req, res)
-                    elif server.listenerCount("checkExpectation"):
-                        server.emit("checkExpectation", req, res)
+            if not self.has_host and server.requireHostHeader:
+                res.writeHead(400, ["Connection", "close"])
+                res.end()
+                return
+            expect = self.expect
+            if expect is not None:
+                if _CONTINUE_RE.search(expect):
+                    res._expect_continue = True
+                    if server.listenerCount("checkContinue"):
+                        server.emit("checkContinue", req, res)
                     else:
-                        res.writeHead(417)
-                        res.end()
-                    return
+                        res.writeContinue()
+                        server.emit("request", req, res)
+                elif server.listenerCount("checkExpectation"):
+                    server.emit("checkExpectation", req, res)
+                else:
+                    res.writeHead(417)
+                    res.end()
+                return
         server.emit("request", req, res)
 
     def on_body(self, body: bytes) -> None:
         req = self.req
-        if req is not None and not req._push(body) and not self.paused:
+        if req is not None and not req.push(body) and not self.paused:
             self.paused = True
-            req._on_pull = self.resume_cb
             self.socket.pause()
 
     def on_message_complete(self) -> None:
@@ -455,7 +467,7 @@ class _Conn:
         if incoming and incoming[0] is res.req:
             incoming.popleft()
         req = res.req
-        if not req._consuming:
+        if not req._consuming and not req._readableState.bits & kResumeScheduled:
             req._dump()
         if self.current is res:
             self.current = None
