@@ -30,6 +30,7 @@ from __future__ import annotations
 import gc
 import math
 import os
+import signal
 import socket
 import threading
 import time
@@ -41,6 +42,7 @@ from ._clock import Clock
 from ._poller import READABLE, WRITABLE, Poller, make_poller
 from ._queues import TaskQueues
 from ._runtime import state
+from ._signals import ensure_wakeup as ensure_signal_wakeup
 from .process import (
     MODES,
     Fatal,
@@ -625,6 +627,16 @@ class _GCTuning:
 _gc_tuning = _GCTuning()
 
 
+def _quiet_second_sigint() -> Any:
+    """While unwinding from a KeyboardInterrupt: SIGINT's default action (death
+    by the signal, no traceback). Returns the handler to restore, or None."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        return None
+    return signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class RunResult:
     __slots__ = ("exit_code", "value")
 
@@ -685,8 +697,10 @@ def run_program(
     begin_run(loop)
     process.unhandled_rejections = mode
     gc_tuned = _gc_tuning.acquire()
+    quiet_sigint: Any = None
     try:
         try:
+            ensure_signal_wakeup(loop)  # Ctrl-C interrupts the poll at once
             on_run_start(loop)  # the asyncio face, if asyncio is (or gets) imported
             result: Any = None
             try:
@@ -709,10 +723,19 @@ def run_program(
             loop.stopping = True
             pexit.code = _emit_exit(pexit.code)
             raise
+        except KeyboardInterrupt:
+            # Ctrl-C with no 'SIGINT' listener: Node dies of the signal at once,
+            # without 'exit'. Unwind without waiting for anything; a second
+            # Ctrl-C while the loop closes kills the process quietly.
+            loop.stopping = True
+            quiet_sigint = _quiet_second_sigint()
+            raise
     finally:
         try:
             loop.close()
         finally:
+            if quiet_sigint is not None:
+                signal.signal(signal.SIGINT, quiet_sigint)
             state.loop = None
             loop.process_scope = None  # the run's listeners and exitCode go with it
             if gc_tuned:

@@ -24,8 +24,16 @@ the C handler write a byte to a socket the loop watches, so the poll returns,
 the interpreter runs the Python handler, and its ``post`` is picked up.
 (This is libuv's signal pipe, ``uv__signal_event``.)
 
+``run`` also pins the wakeup for the whole run in the main thread
+(``ensure_wakeup``), listeners or not, so Ctrl-C's default KeyboardInterrupt
+interrupts the poll at once even when the kernel delivers SIGINT to a pool
+worker.
+
 When the loop closes (``loop.on_close``) every watch of that loop is undone:
 previous handlers and the previous wakeup fd are restored.
+
+Signals are process-wide, loops per thread: a watch routes to the loop that
+made it (``SignalWatch.loop``), which is the main thread's.
 
 Signals can only be watched from the main thread (a CPython restriction).
 
@@ -42,7 +50,7 @@ from typing import Any
 
 from ._runtime import get_loop
 
-__all__ = ["SignalWatch", "unwatch_signal", "watch_signal"]
+__all__ = ["SignalWatch", "ensure_wakeup", "unwatch_signal", "watch_signal"]
 
 # Signals Node refuses to watch (uv_signal_start gives EINVAL / the OS forbids).
 _UNWATCHABLE = {"SIGKILL", "SIGSTOP"}
@@ -70,12 +78,13 @@ class SignalWatch:
 class _Wakeup:
     """Per-loop wakeup socket registered with ``signal.set_wakeup_fd``."""
 
-    __slots__ = ("previous_fd", "rsock", "watcher", "watches", "wsock")
+    __slots__ = ("pinned", "previous_fd", "rsock", "watcher", "watches", "wsock")
 
     def __init__(self, loop: Any) -> None:
         self.rsock, self.wsock = socket.socketpair()
         self.rsock.setblocking(False)
         self.wsock.setblocking(False)
+        self.pinned = False  # kept while the loop runs, watches or not (ensure_wakeup)
         self.watches: list[SignalWatch] = []
         self.watcher = loop.io_watch(self.rsock.fileno(), self._drain)
         self.watcher.unref()  # signal handles do not keep the loop alive (Node unrefs them)
@@ -127,14 +136,41 @@ def watch_signal(name: str, emitter: Any) -> SignalWatch | None:
     loop = get_loop()
     if threading.current_thread() is not threading.main_thread():
         raise RuntimeError("jsloop can only watch signals when its loop runs in the main thread")
-    wakeup = _wakeups.get(id(loop))
-    if wakeup is None:
-        wakeup = _wakeups[id(loop)] = _Wakeup(loop)
-        loop.on_close(_make_closer(loop))
+    wakeup = _wakeup_for(loop)
     watch = SignalWatch(loop, name, signum, emitter, None)
     watch.previous = signal.signal(signum, watch)
     wakeup.watches.append(watch)
     return watch
+
+
+def _wakeup_for(loop: Any) -> _Wakeup:
+    wakeup = _wakeups.get(id(loop))
+    if wakeup is None:
+        wakeup = _wakeups[id(loop)] = _Wakeup(loop)
+        loop.on_close(_make_closer(loop))
+    return wakeup
+
+
+def ensure_wakeup(loop: Any) -> bool:
+    """Make any signal wake ``loop``'s poll phase while it runs (main thread only).
+
+    Without it a signal the kernel hands to a pool worker leaves the main
+    thread asleep in ``epoll_wait`` until some event arrives: Ctrl-C would
+    wait for the running pool jobs. With it, the C-level handler writes to the
+    wakeup socket, the poll returns, and Python runs the handler (for SIGINT,
+    ``KeyboardInterrupt``) at once. Kept until the loop closes. Returns False
+    off the main thread (CPython sets wakeup fds there only) or when someone
+    else's wakeup fd is installed (theirs is left alone).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    current = signal.set_wakeup_fd(-1)
+    signal.set_wakeup_fd(current)
+    wakeup = _wakeups.get(id(loop))
+    if wakeup is None and current != -1:
+        return False
+    _wakeup_for(loop).pinned = True
+    return True
 
 
 def unwatch_signal(token: SignalWatch | None) -> None:
@@ -147,7 +183,7 @@ def unwatch_signal(token: SignalWatch | None) -> None:
     if wakeup is not None:
         if token in wakeup.watches:
             wakeup.watches.remove(token)
-        if not wakeup.watches:
+        if not wakeup.watches and not wakeup.pinned:
             del _wakeups[id(token.loop)]
             wakeup.close()
 

@@ -3,7 +3,10 @@
 The module's top level is the first macrotask; the loop then runs until
 nothing keeps it alive. Exit code: ``process.exitCode`` (0 by default) on a
 clean drain, 1 on an uncaught exception or unhandled rejection (traceback on
-stderr), the code given to ``process.exit(code)``.
+stderr), the code given to ``process.exit(code)``; Ctrl-C with no 'SIGINT'
+listener ends it as it ends node: killed by SIGINT at once (shell status 130,
+no traceback, no 'exit'), even with pool jobs running; a second Ctrl-C while
+it closes does the same.
 
 Imports: anything.
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import runpy
+import signal
 import sys
 import traceback
 from typing import Any
@@ -75,11 +79,31 @@ def main(argv: list[str] | None = None) -> int:
     except ProcessExit as pexit:
         sys.stdout.flush()
         return pexit.code
+    except KeyboardInterrupt:
+        interrupted = True
+    else:
+        interrupted = False
     finally:
         if finish is not None:
             finish()
+    if interrupted:
+        return die_of_sigint()
     sys.stdout.flush()
     return outcome.exit_code
+
+
+def die_of_sigint() -> int:
+    """Ctrl-C with no 'SIGINT' listener: end as node does, killed by SIGINT
+    (no traceback; a shell shows status 130). Returns 130 where that cannot be."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    if hasattr(signal, "SIGINT") and hasattr(os, "kill"):
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
+    return 130  # pragma: no cover - only where a process cannot signal itself
 
 
 if __name__ == "__main__":  # pragma: no cover

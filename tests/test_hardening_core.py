@@ -13,6 +13,7 @@ import itertools
 import os
 import pathlib
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -662,6 +663,93 @@ def test_thresholds_the_user_set_during_a_run_are_kept():
         assert gc.get_threshold() == (1234, 5, 6)
     finally:
         gc.set_threshold(*saved)
+
+
+# -- Ctrl-C ----------------------------------------------------------------------------------
+
+
+def _interrupt(cmd: list[str], second_after: str | None = None, timeout: float = 10):
+    """Start ``cmd``, wait for its 'ready' line, send SIGINT (and a second one
+    after the line ``second_after``); return (returncode, seconds, stderr)."""
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(ROOT),
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "ready"
+        t0 = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        if second_after is not None:
+            assert proc.stdout.readline().strip() == second_after
+            proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=timeout)
+        return proc.returncode, time.monotonic() - t0, err
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+
+
+def test_ctrl_c_does_not_wait_for_running_pool_jobs(tmp_path):
+    """node exits at once on SIGINT (killed by it) with fs work in flight; jsloop
+    used to wait for the running pool jobs (4.8 s measured)."""
+    script = tmp_path / "busy.py"
+    script.write_text(textwrap.dedent("""
+        import time
+        from jsloop import runInThreadPool
+        runInThreadPool(time.sleep, 8)
+        runInThreadPool(time.sleep, 8)
+        print("ready", flush=True)
+    """))
+    rc, took, err = _interrupt([sys.executable, "-m", "jsloop", str(script)])
+    assert took < 3, took
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert rc == -signal.SIGINT  # as node: killed by SIGINT (a shell shows 130)
+    if NODE is not None:
+        js = "require('fs').readFile('/dev/zero', () => {}); console.log('ready');"
+        node_rc, _took, _err = _interrupt([NODE, "-e", js])
+        assert node_rc == rc
+
+
+def test_second_ctrl_c_while_closing_exits_quietly(tmp_path):
+    script = tmp_path / "slow_close.py"
+    script.write_text(textwrap.dedent("""
+        import time
+        from jsloop import setInterval
+        from jsloop._runtime import get_loop
+        def slow_cleanup():
+            print("closing", flush=True)
+            time.sleep(20)
+        get_loop().on_close(slow_cleanup)
+        setInterval(lambda: None, 1000)
+        print("ready", flush=True)
+    """))
+    rc, took, err = _interrupt(
+        [sys.executable, "-m", "jsloop", str(script)], second_after="closing"
+    )
+    assert took < 5, took
+    assert err == "", err
+    assert rc == -signal.SIGINT
+
+
+def test_ctrl_c_in_run_raises_keyboard_interrupt_and_restores_the_handler():
+    """Library use: ``jsloop.run`` lets KeyboardInterrupt through (Python's way),
+    without 'exit' (Node's), and leaves SIGINT's handler as it found it."""
+    from jsloop import process
+
+    log = []
+    before = signal.getsignal(signal.SIGINT)
+
+    def main():
+        process.on("exit", lambda c: log.append("exit"))
+        setTimeout(lambda: signal.raise_signal(signal.SIGINT), 1)
+        setInterval(lambda: None, 1000)
+
+    with pytest.raises(KeyboardInterrupt):
+        jsloop.run(main)
+    assert log == []
+    assert signal.getsignal(signal.SIGINT) is before
 
 
 if __name__ == "__main__":  # pragma: no cover
