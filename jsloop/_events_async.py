@@ -31,9 +31,9 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from .abort import AbortSignal, abort_error, validate_abort_signal
+from .abort import RESIST_STOP_PROPAGATION, AbortSignal, abort_error, validate_abort_signal
 from .asyncfn import start
-from .errors import invalid_arg_type
+from .errors import NodeTypeError, describe_received, invalid_arg_type
 from .promise import Promise, reject_promise, resolve_promise
 
 
@@ -118,7 +118,7 @@ def _once_promise(emitter: Any, name: Any, sig: AbortSignal | None) -> Promise[A
     if name != "error" and _is_emitter(emitter):
         emitter.once("error", error_listener)
     if sig is not None:
-        sig.addEventListener("abort", abort_listener, {"once": True})
+        sig.addEventListener("abort", abort_listener, {"once": True, RESIST_STOP_PROPAGATION: True})
     return promise
 
 
@@ -171,7 +171,7 @@ class OnIterator:
 
     def _listen(self, target: Any, name: Any, relay: _Relay) -> None:
         if isinstance(target, AbortSignal):
-            target.addEventListener(name, relay, {"once": True})
+            target.addEventListener(name, relay, {"once": True, RESIST_STOP_PROPAGATION: True})
         else:
             _add(target, name, relay, False)
         self._listeners.append((target, name, relay))
@@ -231,7 +231,11 @@ class OnIterator:
     def throw(self, err: Any) -> Promise[Any]:
         """Node's ``iterator.throw(err)``: ends the iteration with ``err``."""
         if not isinstance(err, BaseException):
-            raise invalid_arg_type("EventEmitter.AsyncIterator", "an instance of Error", err)
+            raise NodeTypeError(
+                'The "EventEmitter.AsyncIterator" property must be an instance of Error. '
+                + describe_received(err),
+                "ERR_INVALID_ARG_TYPE",
+            )
         self._on_error(err)
         return Promise.resolve(None)
 

@@ -123,6 +123,12 @@ def _report_listener_error(exc: BaseException) -> None:
     nextTick(rethrow)
 
 
+# Options key (Node's internal kResistStopPropagation symbol): the listeners jsloop itself
+# adds for a ``signal`` option still run when a user listener called
+# ``stopImmediatePropagation``.
+RESIST_STOP_PROPAGATION = "jsloop.resistStopPropagation"
+
+
 # -- Event ------------------------------------------------------------------------------
 
 
@@ -197,12 +203,13 @@ class Event:
 
 
 class _Listener:
-    __slots__ = ("callback", "capture", "once", "remove_on_abort", "removed")
+    __slots__ = ("callback", "capture", "once", "remove_on_abort", "removed", "resist")
 
-    def __init__(self, callback: Any, capture: bool, once: bool) -> None:
+    def __init__(self, callback: Any, capture: bool, once: bool, resist: bool = False) -> None:
         self.callback = callback
         self.capture = capture
         self.once = once
+        self.resist = resist  # Node's kResistStopPropagation: runs even after a stop
         self.removed = False
         self.remove_on_abort: Callable[[], None] | None = None
 
@@ -230,10 +237,11 @@ class EventTarget:
         """``addEventListener(type, listener, {once, capture, passive, signal})``."""
         if not _validate_listener(listener):
             return
-        once = capture = False
+        once = capture = resist = False
         signal = None
         if isinstance(options, dict):
             once = bool(options.get("once", False))
+            resist = bool(options.get(RESIST_STOP_PROPAGATION, False))
             capture = bool(options.get("capture", False))
             signal = options.get("signal")
             if signal is not None:
@@ -247,7 +255,7 @@ class EventTarget:
         for item in lst:
             if item.callback is listener and item.capture == capture:
                 return
-        entry = _Listener(listener, capture, once)
+        entry = _Listener(listener, capture, once, resist)
         lst.append(entry)
         if signal is not None:
             target_ref = weakref.ref(self)
@@ -302,7 +310,7 @@ class EventTarget:
         try:
             lst = self._et_listeners.get(event._type)
             for item in list(lst) if lst else ():
-                if item.removed:
+                if item.removed or (event._stop and not item.resist):
                     continue
                 if item.once:
                     cur = self._et_listeners.get(event._type)
@@ -318,8 +326,6 @@ class EventTarget:
                             call_js(handle, event)
                 except Exception as exc:
                     _report_listener_error(exc)
-                if event._stop:
-                    break
         finally:
             event._dispatching = False
             event._current_target = None
@@ -528,7 +534,7 @@ def add_abort_listener(signal: AbortSignal, listener: Callable[..., Any]) -> Cal
 
         nextTick(call_js, listener, None)
         return _noop
-    signal.addEventListener("abort", listener, {"once": True})
+    signal.addEventListener("abort", listener, {"once": True, RESIST_STOP_PROPAGATION: True})
 
     def dispose() -> None:
         signal.removeEventListener("abort", listener)

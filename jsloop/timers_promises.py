@@ -37,7 +37,7 @@ import weakref
 from typing import Any
 
 from ._runtime import get_loop
-from .abort import AbortSignal, abort_error
+from .abort import RESIST_STOP_PROPAGATION, AbortSignal, abort_error
 from .errors import invalid_arg_type
 from .promise import Promise, reject_promise, resolve_promise
 from .timers import Immediate, Timeout, clearInterval, coerce_delay
@@ -105,7 +105,7 @@ def _with_signal(promise: Promise[Any], handle: Any, signal: AbortSignal | None)
     if signal is None:
         return promise
     cancel = _Cancel(handle, promise, signal)
-    signal.addEventListener("abort", cancel)
+    signal.addEventListener("abort", cancel, {RESIST_STOP_PROPAGATION: True})
     return _safe_finally(promise, cancel.remove)
 
 
@@ -217,7 +217,9 @@ class IntervalIterator:
             get_loop(), _IntervalTick(self), coerce_delay(self._delay), (), True, refed
         )
         if sig is not None:
-            sig.addEventListener("abort", self._on_abort, {"once": True})
+            sig.addEventListener(
+                "abort", self._on_abort, {"once": True, RESIST_STOP_PROPAGATION: True}
+            )
             self._listening = True
 
     def _on_tick(self) -> None:

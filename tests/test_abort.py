@@ -88,8 +88,18 @@ setTimeout(() => {
     .then(() => log('m4')).then(() => log('m5'));
 }, 5);
 """,
-    ["before abort", "listener", "after abort", "tick", "m1", "m2", "m3", "m4", "m5",
-     "rejected AbortError ABORT_ERR true AbortError"],
+    [
+        "before abort",
+        "listener",
+        "after abort",
+        "tick",
+        "m1",
+        "m2",
+        "m3",
+        "m4",
+        "m5",
+        "rejected AbortError ABORT_ERR true AbortError",
+    ],
 )
 def _abort_during_sleep(log: Log) -> None:
     ac = AbortController()
@@ -165,8 +175,18 @@ cany.addEventListener('abort', () => log('composite'));
 c.abort();
 log(cany.reason === c.signal.reason, cany.reason.name);
 """,
-    ["b", "any B", "any2 B", "a true true", "true B B A", "true x", "false",
-     "c listener sees composite false", "composite", "true AbortError"],
+    [
+        "b",
+        "any B",
+        "any2 B",
+        "a true true",
+        "true B B A",
+        "true x",
+        "false",
+        "c listener sees composite false",
+        "composite",
+        "true AbortError",
+    ],
 )
 def _abort_signal_any(log: Log) -> None:
     a, b = AbortController(), AbortController()
@@ -216,8 +236,18 @@ ac.abort('R');
 once(ee4, 'foo', {signal: ac.signal}).catch(e => log('pre-abort', e.name));
 log('sync end');
 """,
-    ["sync end", "m1", "pre-abort AbortError", "m2", "err boom 0 0", "foo2 [1,2] 0", "m3",
-     "error-as-value e3", "abort AbortError R 0 0", "m4"],
+    [
+        "sync end",
+        "m1",
+        "pre-abort AbortError",
+        "m2",
+        "err boom 0 0",
+        "foo2 [1,2] 0",
+        "m3",
+        "error-as-value e3",
+        "abort AbortError R 0 0",
+        "m4",
+    ],
 )
 def _events_once_error_first(log: Log) -> None:
     ee = EventEmitter()
@@ -273,9 +303,18 @@ Promise.resolve().then(() => log('micro'));
 ac.abort();
 try { s.throwIfAborted(); } catch (e) { log('thrown', e.name); }
 """,
-    ["L1", "onabort2", "L3 abort true true", "once",
-     "sync after AbortError 20 This operation was aborted", "thrown AbortError",
-     "tick-before", "uncaught boom", "tick-after", "micro"],
+    [
+        "L1",
+        "onabort2",
+        "L3 abort true true",
+        "once",
+        "sync after AbortError 20 This operation was aborted",
+        "thrown AbortError",
+        "tick-before",
+        "uncaught boom",
+        "tick-after",
+        "micro",
+    ],
 )
 def _dispatch_order(log: Log) -> None:
     def on_uncaught(e: Any) -> None:
