@@ -86,7 +86,7 @@ def destroy(self: Any, err: Any = None, cb: Any = None) -> Any:
 def _destroy(self: Any, err: Any, cb: Any) -> None:
     called = False
 
-    def on_destroy(err: Any = None) -> None:
+    def on_destroy(err: Any = None, *_rest: Any) -> None:
         nonlocal called
         if called:
             return
@@ -225,7 +225,7 @@ def _construct_nt(stream: Any) -> None:
         else:
             stream.emit(kConstruct)
 
-    def callback(err: Any = None) -> None:
+    def callback(err: Any = None, *_rest: Any) -> None:
         nextTick(on_construct, err)
 
     try:

@@ -70,7 +70,7 @@ class Transform(Duplex):
         w_state = self._writableState
         length = r_state.length
 
-        def after(err: Any = None, val: Any = None) -> None:
+        def after(err: Any = None, val: Any = None, *_rest: Any) -> None:
             if err:
                 callback(err)
                 return
@@ -98,7 +98,7 @@ def _final(self: Transform, cb: Any) -> None:
     flush = self._flush
     if callable(flush) and not self.destroyed:
 
-        def done(er: Any = None, data: Any = None) -> None:
+        def done(er: Any = None, data: Any = None, *_rest: Any) -> None:
             if er:
                 if cb is not None:
                     cb(er)

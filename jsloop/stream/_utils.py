@@ -153,8 +153,9 @@ def ERR_MISSING_ARGS(name: str) -> NodeTypeError:
 
 def ERR_INVALID_ARG_VALUE(name: str, value: Any) -> NodeTypeError:
     kind = "property" if "." in name else "argument"
+    shown = "NaN" if isinstance(value, float) and value != value else repr(value)
     return NodeTypeError(
-        f"The {kind} '{name}' is invalid. Received {value!r}", "ERR_INVALID_ARG_VALUE"
+        f"The {kind} '{name}' is invalid. Received {shown}", "ERR_INVALID_ARG_VALUE"
     )
 
 

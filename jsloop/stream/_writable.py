@@ -250,7 +250,7 @@ class _OnWrite:
     def __init__(self, stream: Any) -> None:
         self.stream = stream
 
-    def __call__(self, er: Any = None) -> None:
+    def __call__(self, er: Any = None, *_rest: Any) -> None:
         onwrite(self.stream, er)
 
 
@@ -529,7 +529,7 @@ def prefinish(stream: Any, state: WritableState) -> None:
         state.bits |= kFinalCalled | kSync
         state.pendingcb += 1
         try:
-            final(lambda err=None: on_finish(stream, state, err))
+            final(lambda err=None, *_rest: on_finish(stream, state, err))
         except Exception as exc:
             on_finish(stream, state, exc)
         state.bits &= ~kSync
