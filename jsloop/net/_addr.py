@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno as errno_mod
 import ipaddress
 import os
+import re
 import socket
 from collections.abc import Callable
 from typing import Any
@@ -21,13 +22,22 @@ import attrs
 
 from ..errors import NodeRangeError, NodeTypeError, describe_received, invalid_arg_type
 
+# Node's IPv6 zone id (lib/internal/net.js): ``%`` then [0-9a-zA-Z-.:]+, IPv6 only.
+_ZONE_ID = re.compile(r"[0-9a-zA-Z\-.:]+")
+
 
 def isIP(value: Any) -> int:
-    """``net.isIP``: 4, 6 or 0."""
+    """``net.isIP``: 4, 6 or 0 (an IPv6 zone id is allowed, garbage after it is not)."""
     if not isinstance(value, str):
         return 0
+    addr, sep, zone = value.partition("%")
     try:
-        return ipaddress.ip_address(value.split("%", 1)[0]).version
+        if sep:
+            if not _ZONE_ID.fullmatch(zone):
+                return 0
+            ipaddress.IPv6Address(addr)
+            return 6
+        return ipaddress.ip_address(value).version
     except ValueError:
         return 0
 
@@ -72,7 +82,7 @@ def address_info(sockaddr: Any, family: int) -> AddressInfo | str:
 
 
 def errno_exception(err: int, syscall: str, address: Any = None, port: Any = None,
-                    extra: str = "") -> OSError:
+                    extra: str = "", local: str = "") -> OSError:
     """Node's ``ErrnoException``/``ExceptionWithHostPort`` as the matching Python OSError.
 
     ``OSError(errno, msg)`` picks the subclass (ConnectionRefusedError...); the
@@ -83,6 +93,8 @@ def errno_exception(err: int, syscall: str, address: Any = None, port: Any = Non
     where = ""
     if address is not None:
         where = f" {address}:{port}" if port is not None else f" {address}"
+    if local:
+        where += f" - Local ({local})"  # Node's exceptionWithHostPort(..., additional)
     msg = f"{syscall} {code}{extra}{where}"
     exc = OSError(err, msg)
     exc.code = code  # type: ignore[attr-defined]
@@ -146,7 +158,10 @@ def normalize_connect_args(args: tuple[Any, ...], kwargs: dict[str, Any]
     if args_l and callable(args_l[-1]):
         cb = args_l.pop()
     opts: dict[str, Any] = {}
-    if args_l and isinstance(args_l[0], dict):
+    if args_l and isinstance(args_l[0], AddressInfo):
+        # connect(server.address()): an options object whose ``address`` Node ignores.
+        opts.update(attrs.asdict(args_l[0]))
+    elif args_l and isinstance(args_l[0], dict):
         opts.update(args_l[0])
     elif args_l and isinstance(args_l[0], (str, bytes, os.PathLike)) and not (
         isinstance(args_l[0], str) and args_l[0].strip().isdigit()

@@ -29,6 +29,7 @@ from typing import Any
 
 from .._compat import call_js
 from .._poller import READABLE
+from .._req import Req
 from .._runtime import get_loop
 from ..errors import invalid_arg_type
 from ..events import EventEmitter
@@ -52,7 +53,7 @@ from ._common import (
     WOULD_BLOCK,
     loop_net,
 )
-from ._socket import Socket
+from ._socket import Socket, no_done
 
 # -- Server -----------------------------------------------------------------------------
 
@@ -65,6 +66,7 @@ class Server(EventEmitter):
         "_backoff",
         "_connections",
         "_family",
+        "_listen_req",
         "_loop",
         "_net",
         "_path",
@@ -95,6 +97,7 @@ class Server(EventEmitter):
         self._connections = 0
         self._backoff: Timeout | None = None
         self._refed = True
+        self._listen_req: Req | None = None  # a listen waiting for its lookup
         self.allowHalfOpen = bool(options.get("allowHalfOpen", False))
         self.pauseOnConnect = bool(options.get("pauseOnConnect", False))
         self.noDelay = bool(options.get("noDelay", False))
@@ -143,23 +146,43 @@ class Server(EventEmitter):
         host = check_host(host)
         if host is None:
             self._listen_tcp(None, n_port, n_backlog, ipv6_only)
-        elif isIP(host):
+            return self
+        # A request until the lookup is done: close() before then cancels the listen.
+        if self._listen_req is not None:
+            self._listen_req.complete(None)
+        req = self._listen_req = Req(self._loop, no_done, "listen")
+        if isIP(host):
             # Node runs dns.lookup even for an IP literal: one tick before binding.
-            nextTick(self._listen_tcp, host, n_port, n_backlog, ipv6_only)
+            nextTick(self._listen_looked_up, req, host, n_port, n_backlog, ipv6_only)
         else:
-            self._lookup_and_listen(host, n_port, n_backlog, ipv6_only)
+            self._lookup_and_listen(req, host, n_port, n_backlog, ipv6_only)
         return self
 
-    def _lookup_and_listen(self, host: str, port: int, backlog: int, ipv6_only: bool) -> None:
+    def _lookup_and_listen(self, req: Req, host: str, port: int, backlog: int,
+                           ipv6_only: bool) -> None:
         from .. import dns
 
         def found(result: Any) -> None:
-            self._listen_tcp(result["address"], port, backlog, ipv6_only)
+            self._listen_looked_up(req, result["address"], port, backlog, ipv6_only)
 
         def failed(err: BaseException) -> None:
-            self.emit("error", err)
+            if self._take_listen_req(req):
+                self.emit("error", err)
 
         dns.lookup(host).then(found, failed)
+
+    def _take_listen_req(self, req: Req) -> bool:
+        """Complete the listen's request; False if close() (or a newer listen) cancelled it."""
+        if not req.complete(None):
+            return False
+        if self._listen_req is req:
+            self._listen_req = None
+        return True
+
+    def _listen_looked_up(self, req: Req, host: str, port: int, backlog: int,
+                          ipv6_only: bool) -> None:
+        if self._take_listen_req(req):
+            self._listen_tcp(host, port, backlog, ipv6_only)
 
     def _listen_tcp(self, host: str | None, port: int, backlog: int, ipv6_only: bool) -> None:
         if host is None:
@@ -262,7 +285,9 @@ class Server(EventEmitter):
         s._server = self
         self._connections += 1
         if self.pauseOnConnect:
-            s._flowing = False
+            s._flowing = False  # Node's pauseOnCreate: no read until resume()
+        else:
+            s._reading = True  # Node's Socket constructor: read(0) on a handle
         s._update_interest()
         self.emit("connection", s)
 
@@ -316,6 +341,10 @@ class Server(EventEmitter):
                 self.once("close", not_running)
             else:
                 self.once("close", callback)
+        if self._listen_req is not None:
+            # Node: a close() before the lookup finished means the server never listens.
+            self._listen_req.complete(None)
+            self._listen_req = None
         if self._sock is not None:
             self._end_back_off()
             self._release_fd()

@@ -3,35 +3,64 @@
 How a socket runs
 -----------------
 One ``IOWatcher`` per fd. Its interest is recomputed by ``_update_interest``:
-READABLE while the socket wants data (flowing, or paused with less than the
-high-water mark buffered — Node's Readable keeps reading until its buffer is
-full), WRITABLE while the write queue is non-empty or a connect is in flight.
-Each readiness event does at most one ``recv_into`` into a per-loop 64 KiB
-``bytearray`` (never a fresh large buffer per read) and one copy of the bytes
+READABLE once reading has started (Node's ``handle.reading``: at accept, unless
+``pauseOnConnect``; at connect, unless paused; at ``resume()``) while the socket
+wants data (flowing, or paused with less than the high-water mark buffered —
+Node's Readable keeps reading until its buffer is full); WRITABLE while the
+write queue is non-empty or a connect is in flight. A socket with neither
+interest leaves the poller and no longer keeps the loop alive (libuv's
+``uv_read_stop`` stops an idle handle). Each readiness event does at most one
+``recv_into`` into a per-loop 64 KiB ``bytearray`` and one copy of the bytes
 received; the per-event path is kept short on purpose (this server must beat
 node's ``net`` on CPU per request).
 
 Writes try ``send`` at once when nothing is queued; the remainder waits for
-WRITABLE. ``write`` returns ``writableLength < 16 KiB`` measured *after* that
-attempt, as node 20 does (checked: a 70 KB write the kernel takes whole returns
-true; once the kernel buffer is full a write that stays queued returns false
-and ``'drain'`` follows when the queue empties).
+WRITABLE as a ``memoryview`` into the caller's ``bytes`` (never a copy of the
+unsent part; a mutable ``bytearray``/``memoryview`` is copied once, as the
+caller may reuse it). Queued writes leave in one ``sendmsg`` (writev) of up to
+1,024 buffers per event. ``write`` returns ``writableLength < 16 KiB``
+measured *after* that attempt, as node 20 does.
 
-Ordering (checked against node 20, see tests/test_io_ordering.py)
+Requests and destroy (libuv's ``uv_req_t``: ``jsloop._req.Req``)
+----------------------------------------------------------------
+Every ``connect()`` call is a ``Req`` from the call until the ``connect(2)`` is
+issued; the lookup and the nextTick before it check ``req.active``, and
+``destroy()`` completes every outstanding one, so a socket destroyed during its
+lookup neither connects nor holds the loop (the lookup's own pool job still
+finishes, as Node's ``GetAddrInfoReqWrap`` does). A second ``connect()`` while
+connecting fails with EALREADY, as libuv's ``uv_tcp_connect``; ``connect()`` on
+a destroyed socket starts it over (Node's ``_undestroy``).
+
+``destroy()`` settles every queued write and ``end()`` callback exactly once,
+as Node 20 does: while connecting all get ERR_SOCKET_CLOSED_BEFORE_CONNECTION;
+with a write in flight its callback gets ``None`` (libuv cancels it, Node's
+``onWriteComplete`` reports a destroyed stream's write as done), the rest and
+the ``end`` callbacks ERR_STREAM_DESTROYED — all in the close phase just before
+``'close'``; otherwise the ``end`` callbacks get ERR_STREAM_DESTROYED via nextTick.
+
+Ordering (checked against node 20, see tests/test_io_ordering.py and
+tests/test_net_hardening.py)
 -----------------------------------------------------------------
 * ``'data'``, ``'connect'``, async write completions, ``'drain'`` after an
   async flush: synchronously in the poll-phase callback.
 * A write that completes at once reports its callback (and ``'drain'``) via
   ``process.nextTick`` (Node's ``afterWriteTick``).
-* ``'end'`` and ``'finish'``: via nextTick; ``'error'`` from ``destroy(err)``:
-  via nextTick; the socket ``'close'``: in the close phase (``loop.defer_close``,
-  libuv's ``uv_close`` callback) — so an immediate set before ``destroy()`` runs
-  before ``'close'``.
+* ``end()`` with nothing queued shuts down in the next pending phase (libuv
+  1.46's ``uv_shutdown`` feeds the watcher), so ``'finish'`` comes before other
+  sockets' poll events; ``'finish'`` (after the ``end`` callbacks) and ``'end'``
+  via nextTick; a socket destroys itself once both happened (Node's
+  autoDestroy), whichever came first: finish, end, close.
+* ``'error'`` from ``destroy(err)``: via nextTick; the socket ``'close'``: in the
+  close phase (``loop.defer_close``, libuv's ``uv_close`` callback).
 * A connect that succeeds or fails at once (Unix sockets, a refused local
   connect) is reported in the pending phase (libuv's ``uv__io_feed``).
+* Writing after the peer's FIN once this side has ended too (no allowHalfOpen)
+  is Node's ``writeAfterFIN``: False, the callback gets EPIPE ("This socket has
+  been ended by the other party") via nextTick, and the socket is destroyed with
+  it — an 'error' only if it was still open.
 
-Imports: _runtime, _poller, events, errors, timers, promise, _addr, _common;
-dns lazily (only a connect to a host name needs it).
+Imports: _req, _runtime, _poller, events, errors, timers, _addr, _common,
+_sockinfo, _iter; dns lazily (only a connect to a host name needs it).
 """
 
 from __future__ import annotations
@@ -39,6 +68,7 @@ from __future__ import annotations
 import codecs
 import collections
 import errno as errno_mod
+import itertools
 import os
 import socket
 from collections.abc import Callable
@@ -46,14 +76,13 @@ from typing import TYPE_CHECKING, Any, Self
 
 from .._compat import call_js
 from .._poller import READABLE, WRITABLE
+from .._req import Req
 from .._runtime import get_loop
 from ..errors import invalid_arg_type
 from ..events import EventEmitter
-from ..promise import Promise
-from ..timers import Timeout, clearTimeout, nextTick, setTimeout
+from ..timers import Timeout, clearTimeout, nextTick
 from ._addr import (
     AddressInfo,
-    address_info,
     errno_exception,
     family_of,
     from_oserror,
@@ -62,14 +91,30 @@ from ._addr import (
     normalize_connect_args,
 )
 from ._common import HIGH_WATER_MARK, WOULD_BLOCK, loop_net
+from ._iter import SocketIterator
+from ._sockinfo import SocketInfo
 
 if TYPE_CHECKING:
     from ._server import Server
 
-# -- Socket -----------------------------------------------------------------------------
+IOV_MAX = 1024  # buffers per sendmsg (Linux's UIO_MAXIOV)
 
 
-class Socket(EventEmitter):
+def no_done(result: Any, error: BaseException | None) -> None:
+    """A connect request's completion: the socket acts on its own; the Req is the ref."""
+
+
+def _closed_before_connection() -> Exception:
+    return node_error(Exception, "Socket closed before the connection was established",
+                      "ERR_SOCKET_CLOSED_BEFORE_CONNECTION")
+
+
+def _destroyed_error(method: str) -> Exception:
+    return node_error(Exception, f"Cannot call {method} after a stream was destroyed",
+                      "ERR_STREAM_DESTROYED")
+
+
+class Socket(SocketInfo, EventEmitter):
     """Node's ``net.Socket``: a duplex byte stream over TCP or a Unix socket.
 
     Events: ``'connect'``, ``'ready'``, ``'lookup'``, ``'data'``, ``'end'``,
@@ -84,6 +129,7 @@ class Socket(EventEmitter):
         "_bytes_sent",
         "_connect_addr",
         "_decoder",
+        "_end_cbs",
         "_end_emitted",
         "_family",
         "_finished",
@@ -98,6 +144,7 @@ class Socket(EventEmitter):
         "_rbuf",
         "_rbuf_len",
         "_read_ended",
+        "_reading",
         "_refed",
         "_server",
         "_shut",
@@ -105,7 +152,6 @@ class Socket(EventEmitter):
         "_timeout_ms",
         "_timer",
         "_w",
-        "_want_shutdown",
         "_wq",
         "_wq_bytes",
         "_write_ended",
@@ -128,15 +174,26 @@ class Socket(EventEmitter):
         self._server: Server | None = None
         self._peer: Any = None
         self._connect_addr: Any = None
-        # Socket options to apply once the fd exists (and the connect's request ref).
+        # Cold state, created on first use: socket options to apply once the fd
+        # exists, the connect requests in flight, the ``timeout`` property.
         self._opts: dict[str, Any] | None = None
         self.allowHalfOpen = bool(allowHalfOpen)
+        self._refed = True
+        self.bytesRead = 0
+        self._bytes_sent = 0
+        self._timeout_ms = 0
+        self._timer: Timeout | None = None
+        self._last_active = 0
+        self._reset_state()
+
+    def _reset_state(self) -> None:
+        """The per-life state: a new socket, or ``connect()`` after ``destroy()``."""
         self.connecting = False
         self.destroyed = False
         self._had_error = False
-        self._refed = True
         # readable side
         self._flowing: bool | None = None
+        self._reading = False  # Node's handle.reading: a read was started
         # Both queues are created on first use: an empty deque costs 760 B (a 64-slot
         # block), twice the rest of an idle socket. ``not self._rbuf`` holds for None.
         self._rbuf: collections.deque[Any] | None = None
@@ -144,24 +201,19 @@ class Socket(EventEmitter):
         self._read_ended = False
         self._end_emitted = False
         self._decoder: Any = None
-        self.bytesRead = 0
         # writable side
         self._wq: collections.deque[list[Any]] | None = None
         self._wq_bytes = 0
         self._need_drain = False
         self._write_ended = False
+        self._end_cbs: list[Callable[..., Any]] | None = None
         self._shut = False
-        self._want_shutdown = False
         self._finished = False
-        self._bytes_sent = 0
-        # idle timeout
-        self._timeout_ms = 0
-        self._timer: Timeout | None = None
-        self._last_active = 0
 
     def __repr__(self) -> str:
         state = "destroyed" if self.destroyed else "connecting" if self.connecting else "open"
-        return f"<net.Socket {state} fd={self._sock.fileno() if self._sock else -1}>"
+        fd = self._sock.fileno() if self._sock is not None and not self.destroyed else -1
+        return f"<net.Socket {state} fd={fd}>"
 
     # -- attaching an fd ------------------------------------------------------------
 
@@ -189,8 +241,10 @@ class Socket(EventEmitter):
         if self.connecting:
             w.start(WRITABLE)
             return
-        mask = WRITABLE if self._wq or self._want_shutdown else 0
-        if not self._read_ended and (self._flowing or self._rbuf_len < HIGH_WATER_MARK):
+        mask = WRITABLE if self._wq else 0
+        if self._reading and not self._read_ended and (
+            self._flowing or self._rbuf_len < HIGH_WATER_MARK
+        ):
             mask |= READABLE
         if mask:
             w.start(mask)
@@ -214,11 +268,8 @@ class Socket(EventEmitter):
         # may have paused this socket.
         if events & READABLE and self._w.events & READABLE:
             self._read_once()
-        if events & WRITABLE and not self.destroyed:
-            if self._wq:
-                self._flush()
-            elif self._want_shutdown:
-                self._shutdown()
+        if events & WRITABLE and self._wq and not self.destroyed:
+            self._flush()
 
     # -- reading --------------------------------------------------------------------
 
@@ -236,7 +287,7 @@ class Socket(EventEmitter):
             return
         self.bytesRead += n
         if self._timeout_ms:
-            self._last_active = self._loop.now
+            self._touch()
         chunk: Any = net.view[:n].tobytes()
         if self._decoder is not None:
             chunk = self._decoder.decode(chunk)
@@ -306,17 +357,20 @@ class Socket(EventEmitter):
             self.resume()
         return result
 
-    def pause(self) -> Socket:
-        """``socket.pause()``: stop emitting 'data' (reading stops once 16 KiB are buffered)."""
+    def pause(self) -> Self:
+        """``socket.pause()``: stop emitting 'data' (reading stops once 16 KiB are
+        buffered; a socket paused before its first read does not start reading)."""
         self._flowing = False
         self._update_interest()
         return self
 
-    def resume(self) -> Socket:
+    def resume(self) -> Self:
         """``socket.resume()``: emit 'data' again, buffered chunks first (via nextTick)."""
         if self._flowing:
             return self
         self._flowing = True
+        if self._sock is not None and not self.connecting:
+            self._reading = True
         if self._rbuf or self._read_ended:
             nextTick(self._flow)
         self._update_interest()
@@ -325,7 +379,7 @@ class Socket(EventEmitter):
     def isPaused(self) -> bool:
         return self._flowing is False
 
-    def setEncoding(self, encoding: str = "utf8") -> Socket:
+    def setEncoding(self, encoding: str = "utf8") -> Self:
         """``socket.setEncoding``: 'data' chunks become str (utf8 split safely across reads)."""
         name = "utf-8" if encoding.lower() in ("utf8", "utf-8") else encoding
         self._decoder = codecs.getincrementaldecoder(name)("replace")
@@ -352,7 +406,8 @@ class Socket(EventEmitter):
         n = len(data)
         if self._timeout_ms:
             self._touch()
-        if not self._wq and not self.connecting and self._sock is not None:
+        wq = self._wq
+        if not wq and not self.connecting and self._sock is not None:
             try:
                 sent = self._sock.send(data)
             except WOULD_BLOCK:
@@ -370,14 +425,15 @@ class Socket(EventEmitter):
                 if cb is not None:
                     nextTick(self._after_sync_write, cb)
                 return True
-            data = bytes(memoryview(data)[sent:])
+            # The unsent rest: a view into immutable bytes, never a copy of it.
+            view = memoryview(data)[sent:]
+            data = view if type(data) is bytes else view.tobytes()
             n -= sent
-        elif isinstance(data, (bytearray, memoryview)):
+        elif type(data) is not bytes:
             data = bytes(data)  # the caller may reuse its buffer before we send it
-        wq = self._wq
         if wq is None:
             wq = self._wq = collections.deque()
-        wq.append([memoryview(data), cb])
+        wq.append([data, cb])
         self._wq_bytes += n
         self._update_interest()
         if self._wq_bytes < HIGH_WATER_MARK:
@@ -386,9 +442,17 @@ class Socket(EventEmitter):
         return False
 
     def _write_after_end(self, cb: Callable[..., Any] | None) -> None:
+        if self._end_emitted and not self.allowHalfOpen and self._write_ended:
+            # Node's writeAfterFIN: the peer ended and so did we.
+            err: Exception = node_error(BrokenPipeError,
+                                        "This socket has been ended by the other party", "EPIPE")
+            err.errno = errno_mod.EPIPE  # type: ignore[attr-defined]
+            if cb is not None:
+                nextTick(call_js, cb, err)
+            self.destroy(err)
+            return
         if self.destroyed:
-            err = node_error(Exception, "Cannot call write after a stream was destroyed",
-                              "ERR_STREAM_DESTROYED")
+            err = _destroyed_error("write")
         else:
             err = node_error(Exception, "write after end", "ERR_STREAM_WRITE_AFTER_END")
             nextTick(self._emit_error_if_open, err)
@@ -407,14 +471,18 @@ class Socket(EventEmitter):
             self.emit("drain")
 
     def _flush(self) -> None:
+        """WRITABLE with writes queued: send them (several per ``sendmsg``), then
+        their callbacks; 'drain' and a pending shutdown once the queue is empty."""
         wq = self._wq
         sock = self._sock
-        assert sock is not None
+        assert wq is not None and sock is not None
+        done: list[Any] = []
         while wq:
-            entry = wq[0]
-            view = entry[0]
             try:
-                sent = sock.send(view)
+                if len(wq) == 1:
+                    sent = sock.send(wq[0][0])
+                else:
+                    sent = sock.sendmsg([e[0] for e in itertools.islice(wq, IOV_MAX)])
             except WOULD_BLOCK:
                 break
             except OSError as exc:
@@ -422,20 +490,27 @@ class Socket(EventEmitter):
                 return
             self._bytes_sent += sent
             self._wq_bytes -= sent
-            if sent < len(view):
-                entry[0] = view[sent:]
-                break
-            wq.popleft()
-            if entry[1] is not None:
-                call_js(entry[1], None)
-                if self.destroyed:
-                    return
+            while sent:
+                entry = wq[0]
+                data = entry[0]
+                if sent < len(data):
+                    entry[0] = memoryview(data)[sent:]
+                    break
+                sent -= len(data)
+                wq.popleft()
+                if entry[1] is not None:
+                    done.append(entry[1])
+            else:
+                continue
+            break  # the kernel took part of a buffer: it is full
+        for cb in done:
+            call_js(cb, None)  # written: reported even if a callback destroyed us
         if self._timeout_ms:
             self._touch()
-        if wq:
+        if wq or self.destroyed:
             return
         self._wq_bytes = 0
-        self._wq = None  # give the deque back (see __init__)
+        self._wq = None  # give the deque back (see _reset_state)
         self._update_interest()
         if self._need_drain:
             self._need_drain = False
@@ -444,8 +519,12 @@ class Socket(EventEmitter):
             self._shutdown()
 
     def end(self, data: Any = None, encoding: Any = None,
-            cb: Callable[..., Any] | None = None) -> Socket:
-        """``socket.end([data][, encoding][, cb])``: half-close after queued writes flush."""
+            cb: Callable[..., Any] | None = None) -> Self:
+        """``socket.end([data][, encoding][, cb])``: half-close after queued writes flush.
+
+        ``cb(err)`` runs once: before 'finish' (``None``), or with the error that
+        stopped it (ERR_STREAM_DESTROYED, ERR_STREAM_ALREADY_FINISHED...).
+        """
         if callable(data):
             cb, data = data, None
         elif callable(encoding):
@@ -453,41 +532,58 @@ class Socket(EventEmitter):
         if data is not None and not self._write_ended and not self.destroyed:
             self.write(data, encoding)
         if cb is not None:
-            self.once("finish", cb)
+            if self._finished:
+                nextTick(call_js, cb, node_error(
+                    Exception, "Cannot call end after a stream was finished",
+                    "ERR_STREAM_ALREADY_FINISHED"))
+            elif self.destroyed:
+                nextTick(call_js, cb, _destroyed_error("end"))
+            else:
+                if self._end_cbs is None:
+                    self._end_cbs = []
+                self._end_cbs.append(cb)
         if self._write_ended or self.destroyed:
             return self
         self._write_ended = True
         if not self._wq and not self.connecting and self._sock is not None:
-            # libuv's uv_shutdown: done when the fd is next writable (poll phase).
-            self._want_shutdown = True
-            self._update_interest()
+            # libuv 1.46's uv_shutdown with nothing queued feeds the watcher:
+            # the shutdown runs in the next pending phase.
+            self._loop.defer_pending(self._shutdown)
         return self
 
     def _shutdown(self) -> None:
-        self._want_shutdown = False
         if self._shut or self.destroyed or self._sock is None:
             return
         self._shut = True
-        self._update_interest()
         try:
             self._sock.shutdown(socket.SHUT_WR)
         except OSError as exc:
             if exc.errno != errno_mod.ENOTCONN:
                 self.destroy(from_oserror(exc, "shutdown"))
                 return
-        self._emit_finish()  # afterShutdown runs in the I/O callback
+        nextTick(self._emit_finish)  # Writable's callFinal: finish on the next tick
 
     def _emit_finish(self) -> None:
         if self.destroyed or self._finished:
             return
         self._finished = True
+        cbs = self._end_cbs
+        if cbs is not None:
+            self._end_cbs = None
+            for cb in cbs:
+                call_js(cb, None)
         self.emit("finish")
-        if self._end_emitted or (self._read_ended and not self._rbuf):
-            self.destroy()
+        if self._end_emitted and not self.destroyed:
+            self.destroy()  # autoDestroy: both sides done ('end' came first)
 
     @property
     def writableLength(self) -> int:
         return self._wq_bytes
+
+    @property
+    def bufferSize(self) -> int | None:
+        """Node's (deprecated) ``socket.bufferSize``: ``writableLength`` once there is an fd."""
+        return self._wq_bytes if self._sock is not None else None
 
     @property
     def writableNeedDrain(self) -> bool:
@@ -503,12 +599,29 @@ class Socket(EventEmitter):
         return not (self._write_ended or self.destroyed)
 
     @property
+    def writableEnded(self) -> bool:
+        return self._write_ended
+
+    @property
+    def writableFinished(self) -> bool:
+        return self._finished
+
+    @property
     def readable(self) -> bool:
         return not (self._end_emitted or self.destroyed)
 
     @property
+    def readableEnded(self) -> bool:
+        return self._end_emitted
+
+    @property
     def pending(self) -> bool:
         return self._sock is None or self.connecting
+
+    @property
+    def server(self) -> Server | None:
+        """The ``Server`` that accepted this socket (None for a client socket)."""
+        return self._server
 
     @property
     def readyState(self) -> str:
@@ -524,28 +637,53 @@ class Socket(EventEmitter):
 
     # -- destroying -----------------------------------------------------------------
 
-    def destroy(self, error: BaseException | None = None) -> Socket:
+    def destroy(self, error: BaseException | None = None) -> Self:
         """``socket.destroy([error])``: close now.
 
-        'error' follows via nextTick, 'close' in the close phase (as in Node).
+        'error' follows via nextTick, 'close' in the close phase (as in Node);
+        queued write and ``end`` callbacks are settled (see the module docstring).
         """
         if self.destroyed:
             return self
+        was_connecting = self.connecting
         self.destroyed = True
         self.connecting = False
+        self._cancel_connects()
         if self._timer is not None:
             clearTimeout(self._timer)
             self._timer = None
         self._release_fd()
-        self._wq = None
         if self._server is not None:
             self._server._connection_closed()
-            self._server = None
         if error is not None:
             self._had_error = True
             nextTick(self._emit_error, error)
-        self._loop.defer_close(self._emit_close)
+        settle = self._unsettled(was_connecting)
+        self._loop.defer_close(self._emit_close, settle)
         return self
+
+    def _unsettled(self, was_connecting: bool) -> list[tuple[Any, BaseException | None]] | None:
+        """The queued write/end callbacks with what each must get, or None."""
+        wq, self._wq = self._wq, None
+        end_cbs, self._end_cbs = self._end_cbs, None
+        writes = [e[1] for e in wq] if wq else []
+        if not writes:
+            if end_cbs:
+                err = _destroyed_error("end")
+                for cb in end_cbs:
+                    nextTick(call_js, cb, err)
+            return None
+        if was_connecting:
+            early = _closed_before_connection()
+            return [(cb, early) for cb in writes + (end_cbs or []) if cb is not None]
+        # The head write is in flight (libuv's req): it reports done; the rest never ran.
+        out: list[tuple[Any, BaseException | None]] = [(writes[0], None)]
+        rest = _destroyed_error("write")
+        out += [(cb, rest) for cb in writes[1:]]
+        if end_cbs:
+            ended = _destroyed_error("end")
+            out += [(cb, ended) for cb in end_cbs]
+        return [(cb, err) for cb, err in out if cb is not None]
 
     def _release_fd(self) -> None:
         if self._w is not None:
@@ -565,7 +703,7 @@ class Socket(EventEmitter):
         else:
             self.once("finish", self.destroy)
 
-    def resetAndDestroy(self) -> Socket:
+    def resetAndDestroy(self) -> Self:
         """``socket.resetAndDestroy()``: close with RST (SO_LINGER 0)."""
         if self._sock is not None and not self.destroyed:
             try:
@@ -578,14 +716,23 @@ class Socket(EventEmitter):
     def _emit_error(self, error: BaseException) -> None:
         self.emit("error", error)
 
-    def _emit_close(self) -> None:
+    def _emit_close(self, settle: list[tuple[Any, BaseException | None]] | None) -> None:
+        if settle:
+            for cb, err in settle:
+                call_js(cb, err)
         self.emit("close", self._had_error)
 
     # -- connecting -----------------------------------------------------------------
 
-    def connect(self, *args: Any, **kwargs: Any) -> Socket:
-        """``socket.connect(port[, host][, cb])`` / ``(path[, cb])`` / ``(options[, cb])``."""
+    def connect(self, *args: Any, **kwargs: Any) -> Self:
+        """``socket.connect(port[, host][, cb])`` / ``(path[, cb])`` / ``(options[, cb])``.
+
+        On a destroyed socket it starts over (Node's ``_undestroy``); while a
+        connect is in flight the second one fails with EALREADY ('error').
+        """
         opts, cb = normalize_connect_args(args, kwargs)
+        if self.destroyed:
+            self._undestroy()
         if cb is not None:
             self.once("connect", cb)
         if "allowHalfOpen" in opts:
@@ -596,55 +743,87 @@ class Socket(EventEmitter):
         if opts.get("localAddress") is not None:
             self._set_opt("localAddress", opts["localAddress"])
         self.connecting = True
-        self._ref_during_connect()
+        req = Req(self._loop, no_done, "connect")
+        reqs = self._opts.get("_reqs") if self._opts else None
+        if reqs is None:
+            self._set_opt("_reqs", [req])
+        else:
+            reqs.append(req)
         path = opts.get("path")
         if path is not None:
-            self._connect_unix(os.fsdecode(path))
+            self._connect_unix(req, os.fsdecode(path))
             return self
         host = opts.get("host") or "localhost"
         port = opts["port"]
         if isIP(host):
-            nextTick(self._start_connect, host, port)
+            nextTick(self._start_connect, req, host, port)
         else:
-            self._lookup_and_connect(host, port, int(opts.get("family") or 0))
+            # Node's socketToDnsFamily: what address() reports works as a family too.
+            family: Any = opts.get("family") or 0
+            if family in ("IPv4", "IPv6"):
+                family = 4 if family == "IPv4" else 6
+            self._lookup_and_connect(req, host, port, family)
         return self
 
-    def _ref_during_connect(self) -> None:
-        # Until the fd exists nothing else keeps the loop alive: hold a request ref.
-        self._loop.ref_req()
-        self._set_opt("_req", True)
+    def _undestroy(self) -> None:
+        if self._sock is not None:
+            self._sock = None
+        self._peer = None
+        self._connect_addr = None
+        self._server = None
+        # Node's undestroy resets the ended/destroyed state, not the flowing mode
+        # or the encoding: a socket with a 'data' listener keeps flowing.
+        flowing, decoder = self._flowing, self._decoder
+        self._reset_state()
+        self._flowing, self._decoder = flowing, decoder
 
-    def _drop_connect_ref(self) -> None:
-        if self._opts and self._opts.pop("_req", None):
-            self._loop.unref_req()
+    def _finish_req(self, req: Req) -> bool:
+        """Complete a connect request; False if it was already (destroy cancelled it)."""
+        if not req.complete(None):
+            return False
+        reqs = self._opts.get("_reqs") if self._opts else None
+        if reqs is not None and req in reqs:
+            reqs.remove(req)
+        return True
 
-    def _lookup_and_connect(self, host: str, port: int, family: int) -> None:
+    def _cancel_connects(self) -> None:
+        reqs = self._opts.pop("_reqs", None) if self._opts else None
+        for req in reqs or ():
+            req.complete(None)
+
+    def _lookup_and_connect(self, req: Req, host: str, port: int, family: Any) -> None:
         from .. import dns
 
         def found(result: Any) -> None:
-            if self.destroyed:
+            if not req.active:
                 return
             self.emit("lookup", None, result["address"], result["family"], host)
-            self._start_connect(result["address"], port)
+            self._start_connect(req, result["address"], port)
 
         def failed(err: BaseException) -> None:
-            if self.destroyed:
+            if not self._finish_req(req):
                 return
             self.emit("lookup", err, None, None, host)
-            self._drop_connect_ref()
             self.destroy(err)
 
         dns.lookup(host, family).then(found, failed)
 
-    def _start_connect(self, host: str, port: int) -> None:
-        if self.destroyed:
-            self._drop_connect_ref()
+    def _start_connect(self, req: Req, host: str, port: int) -> None:
+        if not self._finish_req(req):
+            return  # destroyed meanwhile
+        if self._sock is not None:
+            # A second connect() on this handle: libuv refuses it (EALREADY while
+            # connecting, EISCONN once connected).
+            in_flight = self._w is not None and self._w.callback == self._on_connect_io
+            code = errno_mod.EALREADY if in_flight else errno_mod.EISCONN
+            info = self.address()
+            where = f"{info.address}:{info.port}" if isinstance(info, AddressInfo) else ""
+            self.destroy(errno_exception(code, "connect", host, port, local=where))
             return
         family = family_of(host)
         try:
             sock = socket.socket(family, socket.SOCK_STREAM)
         except OSError as exc:
-            self._drop_connect_ref()
             self.destroy(from_oserror(exc, "socket"))
             return
         sock.setblocking(False)
@@ -655,19 +834,20 @@ class Socket(EventEmitter):
             try:
                 sock.bind((local[0], local[1]))
             except OSError as exc:
-                self._drop_connect_ref()
                 self.destroy(from_oserror(exc, "bind", local[0], local[1]))
                 return
-        self._drop_connect_ref()
         err = sock.connect_ex((host, port))
         self._connect_started(err)
 
-    def _connect_unix(self, path: str) -> None:
+    def _connect_unix(self, req: Req, path: str) -> None:
+        if self._sock is not None:
+            nextTick(self._start_connect, req, path, None)  # reports EALREADY/EISCONN
+            return
+        self._finish_req(req)
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.setblocking(False)
         self._attach(sock, socket.AF_UNIX, self._on_connect_io)
         self._connect_addr = (path, None)
-        self._drop_connect_ref()
         try:
             err = sock.connect_ex(path)
         except OSError as exc:  # e.g. a path too long for sun_path
@@ -679,15 +859,10 @@ class Socket(EventEmitter):
             self._update_interest()  # WRITABLE: the kernel tells us when it is done
         else:
             # Done (or refused) at once: libuv reports it in the next pending phase.
-            self._loop.ref_req()
-            self._loop.defer_pending(self._after_connect_pending, err)
-
-    def _after_connect_pending(self, err: int) -> None:
-        self._loop.unref_req()
-        self._after_connect(err)
+            self._loop.defer_pending(self._after_connect, err)
 
     def _after_connect(self, err: int) -> None:
-        if self.destroyed:
+        if self.destroyed or not self.connecting:
             return
         self.connecting = False
         if self._w is not None:
@@ -698,6 +873,8 @@ class Socket(EventEmitter):
             return
         if self._timeout_ms:
             self._touch()
+        # Node's afterConnect: start reading unless the user paused the socket.
+        self._reading = self._flowing is not False
         self._update_interest()
         self.emit("connect")
         self.emit("ready")
@@ -711,212 +888,8 @@ class Socket(EventEmitter):
         elif self._write_ended:
             self._shutdown()
 
-    # -- options --------------------------------------------------------------------
-
-    def _apply_option(self, name: str, value: Any) -> None:
-        sock = self._sock
-        if sock is None or self._family == socket.AF_UNIX or name.startswith("_"):
-            return
-        try:
-            if name == "noDelay":
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1 if value[0] else 0)
-            elif name == "keepAlive":
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1 if value[0] else 0)
-                delay = int(value[1] // 1000)
-                if value[0] and delay > 0 and hasattr(socket, "TCP_KEEPIDLE"):
-                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, delay)
-        except OSError:
-            pass
-
-    def setNoDelay(self, noDelay: bool = True) -> Socket:
-        """``socket.setNoDelay``: disable Nagle's algorithm."""
-        value = (bool(noDelay), 0)
-        self._set_opt("noDelay", value)
-        self._apply_option("noDelay", value)
-        return self
-
-    def setKeepAlive(self, enable: bool = False, initialDelay: int = 0) -> Socket:
-        """``socket.setKeepAlive``; ``initialDelay`` in ms."""
-        value = (bool(enable), initialDelay)
-        self._set_opt("keepAlive", value)
-        self._apply_option("keepAlive", value)
-        return self
-
-    def setTimeout(self, timeout: float, callback: Callable[..., Any] | None = None) -> Socket:
-        """``socket.setTimeout(ms[, cb])``: 'timeout' after ``ms`` idle; 0 disables.
-
-        Like Node the socket is not closed: the listener decides. The timer is
-        unref'd (it does not keep the loop alive).
-        """
-        if callback is not None:
-            if timeout == 0:
-                self.removeListener("timeout", callback)
-            else:
-                self.once("timeout", callback)
-        if self._timer is not None:
-            clearTimeout(self._timer)
-            self._timer = None
-        self._timeout_ms = int(timeout) if timeout and timeout > 0 else 0
-        if self._timeout_ms and not self.destroyed:
-            self._last_active = self._loop.update_time()
-            self._arm_timer(self._timeout_ms)
-        return self
-
-    @property
-    def timeout(self) -> int | None:
-        return self._timeout_ms or None
-
-    def _arm_timer(self, ms: int) -> None:
-        timer = setTimeout(self._on_timer, ms)
-        timer.unref()
-        self._timer = timer
-
-    def _touch(self) -> None:
-        self._last_active = self._loop.now
-        if self._timer is None and not self.destroyed:
-            self._arm_timer(self._timeout_ms)
-
-    def _on_timer(self) -> None:
-        self._timer = None
-        if self.destroyed or not self._timeout_ms:
-            return
-        idle = self._loop.now - self._last_active
-        if idle < self._timeout_ms:
-            self._arm_timer(self._timeout_ms - idle)
-            return
-        self.emit("timeout")  # re-armed by the next read or write (Node refreshes on activity)
-
-    def ref(self) -> Socket:
-        self._refed = True
-        if self._w is not None:
-            self._w.ref()
-        return self
-
-    def unref(self) -> Socket:
-        self._refed = False
-        if self._w is not None:
-            self._w.unref()
-        return self
-
-    # -- addresses ------------------------------------------------------------------
-
-    def address(self) -> AddressInfo | str | dict[str, Any]:
-        """``socket.address()``: the local address."""
-        if self._sock is None or self.destroyed:
-            return {}
-        try:
-            return address_info(self._sock.getsockname(), self._family)
-        except OSError:
-            return {}
-
-    def _peername(self) -> Any:
-        if self._peer is None and self._sock is not None and not self.destroyed:
-            try:
-                self._peer = self._sock.getpeername()
-            except OSError:
-                return None
-        return self._peer
-
-    @property
-    def remoteAddress(self) -> str | None:
-        peer = self._peername()
-        return peer[0] if isinstance(peer, tuple) else None
-
-    @property
-    def remotePort(self) -> int | None:
-        peer = self._peername()
-        return peer[1] if isinstance(peer, tuple) else None
-
-    @property
-    def remoteFamily(self) -> str | None:
-        if self._family == socket.AF_UNIX or self._peername() is None:
-            return None
-        return "IPv6" if self._family == socket.AF_INET6 else "IPv4"
-
-    @property
-    def localAddress(self) -> str | None:
-        info = self.address()
-        return info.address if isinstance(info, AddressInfo) else None
-
-    @property
-    def localPort(self) -> int | None:
-        info = self.address()
-        return info.port if isinstance(info, AddressInfo) else None
-
-    def fileno(self) -> int:
-        return self._sock.fileno() if self._sock is not None else -1
-
     # -- async iteration ------------------------------------------------------------
 
-    def __aiter__(self) -> _SocketIterator:
+    def __aiter__(self) -> SocketIterator:
         """``for await (const chunk of socket)``: ``async for chunk in socket``."""
-        return _SocketIterator(self)
-
-
-class _SocketIterator:
-    """Pull-based reading: buffers at most ~16 KiB before pausing the socket."""
-
-    __slots__ = ("chunks", "done", "error", "size", "socket", "waiter")
-
-    def __init__(self, sock: Socket) -> None:
-        self.socket = sock
-        self.chunks: collections.deque[Any] = collections.deque()
-        self.size = 0
-        self.done = False
-        self.error: BaseException | None = None
-        self.waiter: Any = None
-        sock.on("data", self._on_data)
-        sock.on("end", self._on_end)
-        sock.on("close", self._on_end)
-        sock.on("error", self._on_error)
-
-    def __aiter__(self) -> _SocketIterator:
-        return self
-
-    def _on_data(self, chunk: Any) -> None:
-        waiter = self.waiter
-        if waiter is not None:
-            self.waiter = None
-            waiter.resolve(chunk)
-            return
-        self.chunks.append(chunk)
-        self.size += len(chunk)
-        if self.size >= HIGH_WATER_MARK:
-            self.socket.pause()
-
-    def _on_end(self, *_args: Any) -> None:
-        self.done = True
-        self._settle_waiter()
-
-    def _on_error(self, err: BaseException) -> None:
-        self.error = err
-        self.done = True
-        self._settle_waiter()
-
-    def _settle_waiter(self) -> None:
-        waiter = self.waiter
-        if waiter is None:
-            return
-        self.waiter = None
-        if self.error is not None:
-            waiter.reject(self.error)
-        else:
-            waiter.reject(StopAsyncIteration())
-
-    def __anext__(self) -> Promise[Any]:
-        if self.chunks:
-            chunk = self.chunks.popleft()
-            self.size -= len(chunk)
-            if self.size < HIGH_WATER_MARK and self.socket.isPaused():
-                self.socket.resume()
-            return Promise.resolve(chunk)
-        if self.error is not None:
-            err, self.error = self.error, None
-            return Promise.reject(err)
-        if self.done:
-            return Promise.reject(StopAsyncIteration())
-        self.waiter = Promise.withResolvers()
-        if self.socket.isPaused():
-            self.socket.resume()
-        return self.waiter.promise  # type: ignore[no-any-return]
-
+        return SocketIterator(self)
