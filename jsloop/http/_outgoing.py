@@ -38,6 +38,7 @@ from ..errors import NodeTypeError, invalid_arg_type
 from ..events import EventEmitter
 from ..timers import nextTick
 from ._common import (
+    _BAD_HEADER_CHAR,
     HTTPError,
     check_invalid_header_char,
     utc_date,
@@ -51,6 +52,7 @@ HIGH_WATER_MARK = 16384
 _SPECIAL = frozenset(("connection", "content-length", "transfer-encoding", "date", "trailer",
                       "keep-alive"))
 _CRLF = b"\r\n"
+_GOOD_NAMES: set[str] = set()  # header names already validated (bounded)
 _LAST_CHUNK = b"0\r\n\r\n"
 
 
@@ -168,8 +170,12 @@ class OutgoingMessage(EventEmitter):
         """``outgoingMessage.setHeader(name, value)``."""
         if self._header is not None:
             raise headers_sent_error("set")
-        validateHeaderName(name)
-        validateHeaderValue(name, value)
+        if name not in _GOOD_NAMES:
+            validateHeaderName(name)
+            if len(_GOOD_NAMES) < 512:
+                _GOOD_NAMES.add(name)
+        if type(value) is not str or _BAD_HEADER_CHAR.search(value) is not None:
+            validateHeaderValue(name, value)
         out = self._out
         if out is None:
             out = self._out = {}

@@ -82,6 +82,7 @@ _CHUNK_TE_RE = re.compile(r"(?:^|\W)chunked(?:$|\W)", re.I)
 _METHOD_NAMES: dict[bytes, str] = {}
 _VERSIONS = {"1.1": (1, 1), "1.0": (1, 0), "0.9": (0, 9)}
 _status_lines: dict[tuple[int, str], str] = {}
+_DEFAULT_LINES = {code: f"HTTP/1.1 {code} {msg}\r\n" for code, msg in STATUS_CODES.items()}
 
 
 # -- ServerResponse ----------------------------------------------------------------------
@@ -122,7 +123,23 @@ class ServerResponse(OutgoingMessage):
         return self.statusCode in (204, 304)
 
     def _implicit_header(self) -> None:
-        self.writeHead(self.statusCode)
+        """``writeHead(this.statusCode)`` as ``end()``/``write()`` call it, minus the
+        argument juggling (this runs once per response)."""
+        code = self.statusCode
+        if type(code) is not int or not 100 <= code <= 999 or self._header is not None \
+                or self.statusMessage is not None:
+            self.writeHead(code)
+            return
+        line = _DEFAULT_LINES.get(code)
+        if line is None:
+            self.writeHead(code)
+            return
+        self.statusMessage = STATUS_CODES[code]
+        if code in (204, 304) or code < 200:
+            self._has_body = False
+        if self._expect_continue and not self._sent100:
+            self.shouldKeepAlive = False
+        self._store_header(line, self._out)
 
     def writeHead(self, statusCode: Any, reason: Any = None, headers: Any = None
                   ) -> ServerResponse:
@@ -320,8 +337,6 @@ class _Conn:
         self.has_host = False
         self.expect = None
         self.started = self.server._loop.now
-        if self.ka_timer_set:
-            self.ka_timer_set = False
 
     def on_url(self, url: bytes) -> None:
         self.url.append(url)
