@@ -35,7 +35,7 @@ from typing import Any
 from .. import abort as abort_mod
 from .._req import Req, from_oserror, promise_done
 from .._runtime import get_loop
-from ..errors import invalid_arg_type, invalid_property_type
+from ..errors import NodeRangeError, invalid_arg_type, invalid_property_type
 from ..promise import Promise
 from ..timers import nextTick
 from . import _common as c
@@ -412,7 +412,7 @@ def op_read_file(target: Any, options: Any = None, *, done: Done, allow_fd: bool
     """``readFile(path | FileHandle [| fd], options)``: bytes, or str with an encoding."""
     opts = c.options_of(options, {"encoding": None, "flag": "r", "signal": None, **kw})
     enc = c.check_encoding(opts["encoding"])
-    flags = c.check_flags(opts["flag"])
+    flags = c.check_flags(opts["flag"] or "r")
     signal = check_signal(opts["signal"])
     _start_whole(target, allow_fd, signal, done, lambda d: ReadFile(enc, signal, d),
                  (flags,), "read")
@@ -426,7 +426,7 @@ def op_write_file(target: Any, data: Any, options: Any = None, *, done: Done,
     opts = c.options_of(options, defaults)
     enc = c.check_encoding(opts["encoding"]) or "utf8"
     payload = _file_data(data, enc)
-    flags = c.check_flags(opts["flag"])
+    flags = c.check_flags(opts["flag"] or defaults["flag"])  # Node: `options.flag || 'w'`
     mode = c.check_mode(opts["mode"], 0o666)
     signal = check_signal(opts["signal"])
     _start_whole(target, allow_fd, signal, done, lambda d: WriteFile(payload, signal, d),
@@ -524,9 +524,12 @@ def op_unlink(path: Any, *, done: Done) -> None:
 
 
 def op_copy_file(src: Any, dest: Any, mode: int = 0, *, done: Done) -> None:
-    if isinstance(mode, bool) or not isinstance(mode, int) or not 0 <= mode <= 7:
-        raise invalid_arg_type("mode", "of type number", mode) if not isinstance(
-            mode, int) else c.invalid_value("mode", mode, "is out of range")
+    if isinstance(mode, bool) or not isinstance(mode, int):
+        raise invalid_arg_type("mode", "of type number", mode)
+    if not 0 <= mode <= 7:
+        raise NodeRangeError(
+            f'The value of "mode" is out of range. It must be an integer >= 0 && <= 7. '
+            f"Received {mode}", "ERR_OUT_OF_RANGE")
     s, d = c.check_path(src, "src"), c.check_path(dest, "dest")
     job(_copy_file, (s, d, mode), done, "copyfile")
 
@@ -561,14 +564,17 @@ def op_readlink(path: Any, options: Any = None, *, done: Done) -> None:
 
 
 def op_realpath(path: Any, options: Any = None, *, done: Done) -> None:
+    """``realpath``: errors name ``lstat`` and the missing component, as Node's JS
+    ``fs.realpath`` (which lstats its way along the path) does."""
     p = c.check_path(path)
 
     def body() -> Any:
-        with syscall("realpath", p):
-            os.stat(p)  # ENOENT for a missing path, as libuv's realpath(3)
-            return os.path.realpath(p)
+        try:
+            return os.path.realpath(p, strict=True)
+        except OSError as exc:
+            raise from_oserror(exc, "lstat", exc.filename if exc.filename else p) from None
 
-    job(body, (), done, "realpath")
+    job(body, (), done, "lstat")
 
 
 def op_utimes(path: Any, atime: Any, mtime: Any, *, done: Done) -> None:
