@@ -26,6 +26,7 @@ Imports: _runtime, _req, _compat, promise, errors, timers (and stdlib).
 
 from __future__ import annotations
 
+import errno as errno_mod
 import ipaddress
 import socket
 from collections.abc import Callable
@@ -81,7 +82,7 @@ def _check_family(family: Any, name: str = "options.family", what: str = "proper
         return 0
     if family in ("IPv4", "IPv6") and name == "options.family":
         return 4 if family == "IPv4" else 6
-    if isinstance(family, bool) or family not in _FAMILY:
+    if isinstance(family, bool) or not isinstance(family, int) or family not in _FAMILY:
         raise _family_error(name, family, what)
     return int(family)
 
@@ -92,9 +93,13 @@ def _parse_options(options: Any, kw: dict[str, Any]) -> tuple[int, int, bool, bo
     opts: dict[str, Any] = {}
     if isinstance(options, dict):
         opts.update(options)
-    elif options is not None:
+    elif isinstance(options, int) and not isinstance(options, bool):
         family = _check_family(options, "family", "argument")
+    elif options is not None:
+        raise invalid_arg_type("options", "one of type integer or an instance of Object",
+                               options)
     opts.update({k: v for k, v in kw.items() if v is not None})
+    opts = {k: v for k, v in opts.items() if v is not None}  # Node: `options?.x != null`
     unknown = set(opts) - {"family", "hints", "all", "verbatim"}
     if unknown:
         raise TypeError(f"lookup() got unexpected options {sorted(unknown)!r}")
@@ -128,12 +133,26 @@ def _gai_error(errno: int, host: str) -> socket.gaierror:
     return err
 
 
+def _dns_exception(err: int, host: str) -> OSError:
+    code = errno_mod.errorcode.get(err, "UNKNOWN")
+    message = f"getaddrinfo {code} {host}"
+    exc = node_class(OSError)(err, message)
+    exc.message = message  # type: ignore[attr-defined]
+    exc.errno = -err
+    exc.code = code  # type: ignore[attr-defined]
+    exc.syscall = "getaddrinfo"  # type: ignore[attr-defined]
+    exc.hostname = host  # type: ignore[attr-defined]
+    return exc
+
+
 def _getaddrinfo(host: str, family: int, hints: int, verbatim: bool) -> list[dict[str, Any]]:
     """Runs on a worker."""
     try:
         infos = socket.getaddrinfo(host, None, _FAMILY[family], socket.SOCK_STREAM, 0, hints)
     except socket.gaierror as exc:
         raise _gai_error(exc.errno or 0, host) from None
+    except OSError as exc:  # a system error (ENOMEM...): Node's dnsException with its code
+        raise _dns_exception(exc.errno or 0, host) from None
     seen: set[tuple[str, int]] = set()
     out: list[dict[str, Any]] = []
     for fam, _type, _proto, _canon, sockaddr in infos:
@@ -192,8 +211,10 @@ def lookup(hostname: str, options: Any = None, callback: Callable[..., Any] | No
     """
     if callback is None and callable(options):
         callback, options = options, None
-    if not isinstance(hostname, str):
+    if hostname and not isinstance(hostname, str):
         raise invalid_arg_type("hostname", "of type string", hostname)
+    if not hostname:
+        hostname = ""  # Node (DEP0118): a falsy hostname resolves to null / []
     fam, hint_bits, want_all, verb = _parse_options(
         options, {"family": family, "all": all, "hints": hints, "verbatim": verbatim})
     if callback is None:
@@ -218,6 +239,9 @@ def lookup(hostname: str, options: Any = None, callback: Callable[..., Any] | No
 
 def _promises_lookup(hostname: str, options: Any = None, **kw: Any) -> Promise[Any]:
     """``dns.promises.lookup(hostname, options)``."""
+    if callable(options):
+        raise invalid_arg_type("options", "one of type integer or an instance of Object",
+                               options)
     result: Promise[Any] = lookup(hostname, options, None, **kw)
     return result
 
