@@ -4,11 +4,16 @@
 
 Prints ``echo server listening on HOST:PORT`` (the real port when ``--port 0``)
 once it accepts, echoes every byte back, and on SIGINT/SIGTERM stops
-accepting, ends every open connection and exits 0 when the loop drains — the
-way a Node server shuts down::
+accepting, ends every open connection (FIN), destroys those whose peer has not
+closed its side after a grace period (``GRACE_MS``) and exits 0 when the loop
+drains — the way a Node server shuts down::
 
     const server = net.createServer((c) => c.pipe(c));
-    process.on('SIGINT', () => server.close());
+    process.on('SIGINT', () => {
+      server.close();
+      for (const c of connections) c.end();
+      setTimeout(() => { for (const c of connections) c.destroy(); }, 500).unref();
+    });
 
 Backpressure as in ``stream.pipe``: when ``write`` returns False the socket is
 paused until ``'drain'``, so a client that does not read cannot make the
@@ -24,6 +29,8 @@ from typing import Any
 
 import jsloop
 from jsloop import net, process
+
+GRACE_MS = 500  # after end(), how long a peer gets to close its side before destroy()
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -89,9 +96,16 @@ def main(host: str, port: int, backlog: int) -> None:
         server.close()
         for conn in list(connections):
             conn.end()
+        # An idle peer may never send its FIN: destroy what is still open after the
+        # grace period. Unref'd, so a shutdown that finishes sooner is not held up.
+        jsloop.setTimeout(destroy_all, GRACE_MS).unref()
         # Handled once: a second Ctrl-C while connections linger kills at once.
         process.removeAllListeners("SIGINT")
         process.removeAllListeners("SIGTERM")
+
+    def destroy_all() -> None:
+        for conn in list(connections):
+            conn.destroy()
 
     def on_error(err: BaseException) -> None:
         raise err  # e.g. EADDRINUSE: end the run with the error, exit code 1

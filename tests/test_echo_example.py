@@ -74,6 +74,29 @@ def test_echo_signal_with_open_connection_closes_cleanly(sig: Any) -> None:
         stop(proc)
 
 
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_echo_signal_with_an_idle_client_exits_0_within_2s(sig: Any) -> None:
+    """A client that never closes its side: ended, then destroyed after a grace period."""
+    import socket
+    import time
+
+    proc, port = _serve("echo.py")
+    client = socket.create_connection(("127.0.0.1", port), timeout=20)
+    try:
+        client.sendall(b"hello")
+        assert client.recv(5) == b"hello"
+        start = time.monotonic()
+        proc.send_signal(sig)
+        assert client.recv(5) == b""  # ended (FIN) at once; we keep our side open
+        _out, err = proc.communicate(timeout=20)
+        elapsed = time.monotonic() - start
+        assert proc.returncode == 0, err
+        assert elapsed < 2.0, elapsed
+    finally:
+        client.close()
+        stop(proc)
+
+
 @pytest.mark.parametrize(("name", "clients"), [("blocking_echo.py", 1),
                                                 ("threaded_echo.py", 50)])
 def test_baselines_echo(name: str, clients: int) -> None:
