@@ -532,6 +532,56 @@ class Loop:
             if not self.alive():
                 return
 
+    def _after_fork(self) -> None:
+        """libuv's ``uv_loop_fork``, run in a forked child for its thread's loop.
+
+        After ``fork()`` the child shares the parent's epoll instance, wakeup
+        eventfd and signal socket (same open file descriptions), and has none of
+        its pool threads. Left so, the child's ``server.close()`` would remove the
+        *parent's* listener from the shared epoll, and a post in the child would
+        wake the parent. So the child gets: a new poller with every started
+        watcher re-registered, a new wakeup fd, a new signal wakeup socket, and
+        a fresh thread pool (queued work starts new workers; work running in the
+        parent's workers does not complete in the child).
+        """
+        from . import _signals
+
+        self._wake_lock = threading.Lock()
+        self._wake_pending = False
+        self._posted.clear()  # the posting threads are the parent's
+        self._dispatching = False
+        self._invalid_fds.clear()
+        old_wake = self._wake_watcher
+        if old_wake is not None:
+            if self.watchers.get(old_wake.fd) is old_wake:
+                del self.watchers[old_wake.fd]
+            self._wake_watcher = None
+            if self._wake_sock is None:
+                os.close(self._wake_r)
+            else:  # pragma: no cover - non-Linux
+                for sock in self._wake_sock:
+                    sock.close()
+                self._wake_sock = None
+            self._wake_r = self._wake_w = -1
+        poller = self._poller
+        if poller is not None:
+            inner = getattr(poller, "inner", None)  # diagnostics/testing wrap the poller
+            if inner is not None:
+                inner.close()  # closes the child's fd only; the parent's epoll is intact
+                poller.inner = make_poller()  # type: ignore[attr-defined]
+            else:
+                poller.close()
+                self._poller = make_poller()
+            fresh = self.poller
+            for fd, w in self.watchers.items():
+                if w.registered and w.events:
+                    fresh.register(fd, w.events)
+        self._ensure_wakeup()
+        _signals.after_fork(self)
+        pool = self._threadpool
+        if pool is not None:
+            pool._after_fork()
+
     def close(self) -> None:
         if self.closed:
             return
@@ -555,6 +605,18 @@ class Loop:
                 self._wake_r = -1
         if self._poller is not None:
             self._poller.close()
+
+
+def _after_fork_in_child() -> None:
+    """``os.register_at_fork(after_in_child=...)``: fresh loop state in the child."""
+    process.pid = os.getpid()
+    loop = state.loop
+    if loop is not None and not loop.closed:
+        loop._after_fork()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 # -- run ------------------------------------------------------------------------------------

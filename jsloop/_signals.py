@@ -50,7 +50,7 @@ from typing import Any
 
 from ._runtime import get_loop
 
-__all__ = ["SignalWatch", "ensure_wakeup", "unwatch_signal", "watch_signal"]
+__all__ = ["SignalWatch", "after_fork", "ensure_wakeup", "unwatch_signal", "watch_signal"]
 
 # Signals Node refuses to watch (uv_signal_start gives EINVAL / the OS forbids).
 _UNWATCHABLE = {"SIGKILL", "SIGSTOP"}
@@ -171,6 +171,23 @@ def ensure_wakeup(loop: Any) -> bool:
         return False
     _wakeup_for(loop).pinned = True
     return True
+
+
+def after_fork(loop: Any) -> None:
+    """In a forked child: the wakeup socketpair is shared with the parent (a
+    signal to the child would wake the parent's loop): give ``loop`` its own.
+    The loop's poller is already the child's own (``Loop._after_fork``)."""
+    wakeup = _wakeups.get(id(loop))
+    if wakeup is None:
+        return
+    wakeup.watcher.close()
+    wakeup.rsock.close()
+    wakeup.wsock.close()
+    fresh = _Wakeup(loop)  # installs its own wakeup fd
+    fresh.previous_fd = wakeup.previous_fd
+    fresh.pinned = wakeup.pinned
+    fresh.watches = wakeup.watches
+    _wakeups[id(loop)] = fresh
 
 
 def unwatch_signal(token: SignalWatch | None) -> None:

@@ -167,6 +167,21 @@ class ThreadPool:
                 if thread is not current:
                     thread.join()
 
+    def _after_fork(self) -> None:
+        """In a forked child (``Loop._after_fork``, libuv's ``uv_loop_fork``): the
+        workers did not survive the fork. A fresh lock and no threads; queued
+        work starts new workers. Work that was running in the parent's workers
+        does not complete in the child (as with libuv)."""
+        self._cond = threading.Condition(threading.Lock())
+        self._threads = []
+        self._busy = set()
+        self._idle = 0
+        self._slow_running = 0
+        if not self._closed:
+            with self._cond:
+                for _ in range(min(self.size, len(self._fast) + len(self._slow))):
+                    self._start_worker()
+
     @property
     def closed(self) -> bool:
         return self._closed

@@ -555,6 +555,147 @@ def test_process_exiting_memory_usage_versions_and_stdio(capfd):
     assert process._exiting is False  # the next run starts clean
 
 
+# -- per-loop process state --------------------------------------------------------------
+
+
+def test_concurrent_runs_in_two_threads_keep_their_own_process_state():
+    """``process`` is one object, but listeners, exitCode and _exiting belong to
+    the loop running in the calling thread: a run in another thread neither
+    sees them nor resets them when it ends."""
+    from jsloop import process
+
+    log: list[str] = []
+    a_in = threading.Event()
+    b_done = threading.Event()
+    errors: list[BaseException] = []
+
+    def run_a():
+        def main():
+            process.on("exit", lambda c: log.append(f"A exit {c}"))
+            process.exitCode = 3
+            a_in.set()
+
+            def wait_for_b():
+                if b_done.is_set():
+                    log.append(f"A sees {process.listenerCount('exit')} listener(s)")
+                    log.append(f"A exitCode {process.exitCode}")
+                else:
+                    setTimeout(wait_for_b, 1)
+
+            wait_for_b()
+
+        try:
+            jsloop.run(main)
+        except SystemExit as exc:
+            log.append(f"A SystemExit {exc.code}")
+        except BaseException as exc:  # pragma: no cover - the failure
+            errors.append(exc)
+
+    t = threading.Thread(target=run_a)
+    t.start()
+    assert a_in.wait(10)
+
+    def main_b():
+        log.append(f"B sees {process.listenerCount('exit')} listener(s)")
+        process.on("exit", lambda c: log.append(f"B exit {c}"))
+
+    jsloop.run(main_b)
+    b_done.set()
+    t.join(10)
+    assert not t.is_alive() and errors == []
+    assert log == [
+        "B sees 0 listener(s)",
+        "B exit 0",
+        "A sees 1 listener(s)",
+        "A exitCode 3",
+        "A exit 3",
+        "A SystemExit 3",
+    ]
+
+
+def test_listener_added_before_run_is_in_force_during_it_and_dropped_after():
+    from jsloop import process
+
+    log = []
+    process.on("exit", lambda c: log.append(c))
+    jsloop.run(lambda: None)
+    assert log == [0]
+    assert process.listenerCount("exit") == 0
+    jsloop.run(lambda: None)
+    assert log == [0]
+
+
+# -- fork ------------------------------------------------------------------------------------
+
+FORK_PROG = """
+import os
+import jsloop
+from jsloop import net, runInThreadPool
+
+PARENT = os.getpid()
+
+
+def main():
+    def on_conn(sock):
+        sock.end(b"hi")
+
+    server = net.createServer(on_conn)
+
+    def on_listening():
+        port = server.address()["port"]
+
+        def forked(_):
+            pid = os.fork()
+            if pid == 0:
+                server.close()
+                runInThreadPool(lambda: 42).then(lambda v: print("child pool", v, flush=True))
+                return
+
+            def reaped(status):
+                print("child exit", os.waitstatus_to_exitcode(status[1]), flush=True)
+                client = net.connect(port, "127.0.0.1")
+                chunks = []
+                client.on("data", lambda d: chunks.append(bytes(d)))
+
+                def on_end():
+                    print("parent got", b"".join(chunks).decode(), flush=True)
+                    server.close()
+
+                client.on("end", on_end)
+
+            runInThreadPool(os.waitpid, pid, 0).then(reaped)
+
+        runInThreadPool(lambda: None).then(forked)  # the child inherits a started pool
+
+    server.listen(0, "127.0.0.1", on_listening)
+
+
+jsloop.run(main)
+if os.getpid() != PARENT:
+    os._exit(0)
+print("parent done", flush=True)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+def test_forked_child_gets_its_own_poller_wakeup_and_pool(tmp_path):
+    """After fork() in a callback, the child closes the inherited server and uses
+    the pool; the parent's server must still accept (the child must not remove
+    it from a shared epoll) and the child's pool must work (uv_loop_fork)."""
+    script = tmp_path / "fork_prog.py"
+    script.write_text(FORK_PROG)
+    out = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=30,
+        cwd=str(ROOT), env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    lines = out.stdout.split("\n")
+    assert "child pool 42" in lines, out
+    assert "child exit 0" in lines, out
+    assert "parent got hi" in lines, out
+    assert lines[-2:] == ["parent done", ""], out
+    assert out.returncode == 0, out.stderr
+
+
 # -- GC --------------------------------------------------------------------------------------
 
 
