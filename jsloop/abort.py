@@ -368,6 +368,7 @@ class _EventHandler:
 # -- AbortSignal ------------------------------------------------------------------------
 
 _CONSTRUCT = object()
+_persistent_signals: set[AbortSignal] = set()
 
 
 class AbortSignal(EventTarget):
@@ -384,6 +385,20 @@ class AbortSignal(EventTarget):
         self._dependants: list[weakref.ref[AbortSignal]] | None = None
         self._timer: Any = None
         self._sources: list[AbortSignal] | None = None
+
+    def _new_listener(self, name: str, size: int) -> None:
+        # Node's gcPersistentSignals: a timeout or composite signal is held only weakly
+        # (by its timer or its sources), so while it has an 'abort' listener it must be
+        # kept alive here, or the listener would never run.
+        if name == "abort" and size == 1 and not self._aborted and self._is_weakly_held():
+            _persistent_signals.add(self)
+
+    def _removed_listener(self, name: str, size: int) -> None:
+        if name == "abort" and size == 0:
+            _persistent_signals.discard(self)
+
+    def _is_weakly_held(self) -> bool:
+        return self._timer is not None or bool(self._sources)
 
     @property
     def aborted(self) -> bool:
@@ -441,12 +456,13 @@ class AbortSignal(EventTarget):
         return signal
 
     @staticmethod
-    def any(signals: Iterable[Any]) -> AbortSignal:
+    def any(signals: Iterable[Any] | None = None) -> AbortSignal:
         """``AbortSignal.any(signals)``: aborts with the reason of the first source to abort."""
         if isinstance(signals, (str, bytes)) or not isinstance(signals, (list, tuple)):
             raise invalid_arg_type("signals", "an instance of Array", signals)
         for i, s in enumerate(signals):
-            validate_abort_signal(s, f"signals[{i}]")
+            if not isinstance(s, AbortSignal):
+                raise invalid_arg_type(f"signals[{i}]", "an instance of AbortSignal", s)
         result = AbortSignal(_CONSTRUCT)
         result._sources = []
         for s in signals:
@@ -476,6 +492,7 @@ def _abort_signal(signal: AbortSignal, reason: Any) -> None:
         return
     signal._aborted = True
     signal._reason = reason
+    _persistent_signals.discard(signal)
     event = Event("abort")
     event._trusted = True
     signal.dispatchEvent(event)

@@ -159,18 +159,20 @@ def setImmediate(
     return _with_signal(promise, immediate, sig)
 
 
-class _IntervalTick:
-    """The interval's callback: holds the iterator weakly so dropping it clears the timer."""
+class _WeakCall:
+    """A callback that holds the iterator weakly (the interval's tick, the abort listener),
+    so dropping the iterator frees it and its ``__del__`` clears the timer."""
 
-    __slots__ = ("target",)
+    __slots__ = ("method", "target")
 
-    def __init__(self, it: IntervalIterator) -> None:
+    def __init__(self, it: IntervalIterator, method: str) -> None:
         self.target = weakref.ref(it)
+        self.method = method
 
-    def __call__(self) -> None:
+    def __call__(self, *_args: Any) -> None:
         it = self.target()
         if it is not None:
-            it._on_tick()
+            getattr(it, self.method)()
 
 
 class IntervalIterator:
@@ -178,10 +180,10 @@ class IntervalIterator:
 
     __slots__ = (
         "__weakref__",
+        "_abort_listener",
         "_delay",
         "_done",
         "_interval",
-        "_listening",
         "_not_yielded",
         "_options",
         "_signal",
@@ -200,7 +202,7 @@ class IntervalIterator:
         self._signal: AbortSignal | None = None
         self._not_yielded = 0
         self._waiter: Promise[Any] | None = None
-        self._listening = False
+        self._abort_listener: _WeakCall | None = None
 
     def __aiter__(self) -> IntervalIterator:
         return self
@@ -214,13 +216,13 @@ class IntervalIterator:
         if sig is not None and sig.aborted:
             raise abort_error(sig)
         self._interval = Timeout(
-            get_loop(), _IntervalTick(self), coerce_delay(self._delay), (), True, refed
+            get_loop(), _WeakCall(self, "_on_tick"), coerce_delay(self._delay), (), True, refed
         )
         if sig is not None:
+            self._abort_listener = _WeakCall(self, "_on_abort")
             sig.addEventListener(
-                "abort", self._on_abort, {"once": True, RESIST_STOP_PROPAGATION: True}
+                "abort", self._abort_listener, {"once": True, RESIST_STOP_PROPAGATION: True}
             )
-            self._listening = True
 
     def _on_tick(self) -> None:
         self._not_yielded += 1
@@ -230,8 +232,8 @@ class IntervalIterator:
             self._not_yielded -= 1
             resolve_promise(waiter, self._value)
 
-    def _on_abort(self, _event: Any = None) -> None:
-        self._listening = False
+    def _on_abort(self) -> None:
+        self._abort_listener = None
         if self._interval is not None:
             clearInterval(self._interval)
         waiter = self._waiter
@@ -245,9 +247,9 @@ class IntervalIterator:
         if self._interval is not None:
             clearInterval(self._interval)
             self._interval = None
-        if self._listening and self._signal is not None:
-            self._listening = False
-            self._signal.removeEventListener("abort", self._on_abort)
+        listener, self._abort_listener = self._abort_listener, None
+        if listener is not None and self._signal is not None:
+            self._signal.removeEventListener("abort", listener)
 
     def __anext__(self) -> Promise[Any]:
         """The next value: a promise (awaiting it at the end raises StopAsyncIteration)."""
@@ -282,9 +284,8 @@ class IntervalIterator:
     return_ = aclose
 
     def __del__(self) -> None:
-        interval = self._interval
-        if interval is not None and not self._done:
-            clearInterval(interval)
+        if not self._done:
+            self._finish()
 
     def __repr__(self) -> str:
         return f"<setInterval {self._delay}ms {'done' if self._done else 'active'}>"
