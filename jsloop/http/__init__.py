@@ -17,6 +17,8 @@ See docs/http.md for the server lifecycle and the benchmark.
 
 from __future__ import annotations
 
+from ._agent import Agent, globalAgent
+from ._client import ClientRequest, get, request
 from ._common import METHODS, STATUS_CODES, validateHeaderName, validateHeaderValue
 from ._incoming import IncomingMessage
 from ._outgoing import OutgoingMessage
@@ -25,6 +27,7 @@ from ._server import Server, ServerResponse, createServer
 maxHeaderSize = 16384
 
 __all__ = [
-    "METHODS", "STATUS_CODES", "IncomingMessage", "OutgoingMessage", "Server", "ServerResponse",
-    "createServer", "maxHeaderSize", "validateHeaderName", "validateHeaderValue",
+    "METHODS", "STATUS_CODES", "Agent", "ClientRequest", "IncomingMessage", "OutgoingMessage",
+    "Server", "ServerResponse", "createServer", "get", "globalAgent", "maxHeaderSize", "request",
+    "validateHeaderName", "validateHeaderValue",
 ]

@@ -263,6 +263,7 @@ class _Conn:
         "in_message",
         "incoming",
         "ka_timer_set",
+        "listeners",
         "outgoing",
         "parser",
         "paused",
@@ -295,12 +296,13 @@ class _Conn:
         self.paused = False
         self.ka_timer_set = False
         self.resume_cb = self.resume_socket
-        socket.on("data", self.on_data)
-        socket.on("end", self.on_end)
-        socket.on("error", self.on_socket_error)
-        socket.on("close", self.on_close)
-        socket.on("drain", self.on_drain)
-        socket.on("timeout", self.on_timeout)
+        # The bound methods are kept: removeListener matches by identity, and each
+        # attribute access makes a new bound-method object.
+        self.listeners = (("data", self.on_data), ("end", self.on_end),
+                          ("error", self.on_socket_error), ("close", self.on_close),
+                          ("drain", self.on_drain), ("timeout", self.on_timeout))
+        for event, fn in self.listeners:
+            socket.on(event, fn)
 
     # -- feeding the parser -------------------------------------------------------------
 
@@ -462,9 +464,7 @@ class _Conn:
                 self.on_data(rest)
             return
         sock = self.socket
-        for event, fn in (("data", self.on_data), ("end", self.on_end),
-                          ("error", self.on_socket_error), ("close", self.on_close),
-                          ("drain", self.on_drain), ("timeout", self.on_timeout)):
+        for event, fn in self.listeners:
             sock.removeListener(event, fn)
         self.server._conns.discard(self)
         req.complete = True
@@ -541,7 +541,7 @@ class _Conn:
     def client_error(self, err: BaseException) -> None:
         """Node's ``socketOnError``: 'clientError' or the canned reply, then destroy."""
         sock = self.socket
-        sock.removeListener("error", self.on_socket_error)
+        sock.removeListener("error", self.listeners[2][1])
         sock.on("error", _noop)
         self.in_message = False
         if self.server.emit("clientError", err, sock):
