@@ -54,6 +54,7 @@ from ._selector import JsloopSelector
 
 __all__ = ["JsloopEventLoop", "new_event_loop"]
 
+_MAX_DELAY_MS = 2**31 - 1
 _MIN_SCHEDULED_TIMER_HANDLES = 100
 _MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5
 _Base: Any = unix_events._UnixSelectorEventLoop
@@ -192,7 +193,9 @@ class JsloopEventLoop(_Base):  # type: ignore[misc]
     def _arm(self, when: float) -> None:
         if self._timer is not None:
             clearTimeout(self._timer)
-        delay_ms = math.ceil((when - self.time()) * 1000)
+        delay = (when - self.time()) * 1000
+        # Beyond jsloop's largest delay (or infinite): wake then, find nothing due, re-arm.
+        delay_ms = math.ceil(delay) if delay < _MAX_DELAY_MS else _MAX_DELAY_MS
         self._timer_when = when
         self._timer = Timeout(self._jl, self._on_timer, max(0, delay_ms), (), False, True)
 

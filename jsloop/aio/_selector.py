@@ -41,6 +41,18 @@ def _fd_of(fileobj: Any) -> int:
     return fd
 
 
+def _lookup(keys: dict[int, selectors.SelectorKey], fileobj: Any) -> int:
+    """The fd of ``fileobj``; a closed socket object (fileno -1) is found by identity,
+    as ``selectors`` does."""
+    try:
+        return _fd_of(fileobj)
+    except ValueError:
+        for key in keys.values():
+            if key.fileobj is fileobj:
+                return key.fd
+        raise
+
+
 def _mask(events: int) -> int:
     return (READABLE if events & EVENT_READ else 0) | (WRITABLE if events & EVENT_WRITE else 0)
 
@@ -55,7 +67,7 @@ class _Map(Mapping[Any, selectors.SelectorKey]):
         return len(self._keys)
 
     def __getitem__(self, fileobj: Any) -> selectors.SelectorKey:
-        return self._keys[_fd_of(fileobj)]
+        return self._keys[_lookup(self._keys, fileobj)]
 
     def __iter__(self) -> Any:
         return iter(self._keys)
@@ -94,13 +106,13 @@ class JsloopSelector(selectors.BaseSelector):
         return key
 
     def unregister(self, fileobj: Any) -> selectors.SelectorKey:
-        fd = _fd_of(fileobj)
+        fd = _lookup(self._keys, fileobj)
         key = self._keys.pop(fd)
         self._watchers.pop(fd).close()
         return key
 
     def modify(self, fileobj: Any, events: int, data: Any = None) -> selectors.SelectorKey:
-        fd = _fd_of(fileobj)
+        fd = _lookup(self._keys, fileobj)
         old = self._keys.get(fd)
         if old is None:
             raise KeyError(f"{fileobj!r} is not registered")
@@ -116,7 +128,7 @@ class JsloopSelector(selectors.BaseSelector):
         raise RuntimeError("the jsloop selector is driven by jsloop's poll phase, not select()")
 
     def get_key(self, fileobj: Any) -> selectors.SelectorKey:
-        return self._keys[_fd_of(fileobj)]
+        return self._keys[_lookup(self._keys, fileobj)]
 
     def get_map(self) -> Mapping[Any, selectors.SelectorKey]:
         return _Map(self._keys)
