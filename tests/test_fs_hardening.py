@@ -268,10 +268,10 @@ def test_fd_callback_forms(tmp_path: Path) -> None:
     def main() -> None:
         def opened(err: Any, fd: int) -> None:
             assert err is None and isinstance(fd, int)
-            fs.read(fd, bytearray(4), 0, 4, 2, lambda e, r: got(fd, e, r))
+            fs.read(fd, bytearray(4), 0, 4, 2, lambda e, n, buf: got(fd, e, n, buf))
 
-        def got(fd: int, err: Any, res: Any) -> None:
-            log.append((err, res["bytesRead"], bytes(res["buffer"])))
+        def got(fd: int, err: Any, n: int, buf: bytearray) -> None:
+            log.append((err, n, bytes(buf)))
             fs.readFile(fd, lambda e, d: after(fd, e, d))  # fd form: from the position
 
         def after(fd: int, err: Any, data: bytes) -> None:

@@ -1,11 +1,14 @@
 """``jsloop.fs``: Node's ``fs`` in Python form — callbacks or Promises, on the thread pool.
 
 Owns: the public namespace. Every call takes an optional trailing Node-style
-callback ``(err, result)`` (positionally last, or ``callback=``): with one it
-returns None and calls ``callback(err, result)`` on the loop thread in the poll
-phase (an exception it raises is an uncaught exception, as in Node; a callback
-taking one parameter gets only ``err``); without one it returns a
-``jsloop.Promise``, as ``fs.promises`` does. ``jsloop.fs.promises`` is the
+callback (positionally last, or ``callback=``): with one it returns None and
+calls the callback on the loop thread in the poll phase with what Node passes —
+``(err, result)``; ``(err)`` for calls that have no result (writeFile, rename,
+unlink, access...); ``(err, bytesRead, buffer)`` for ``read`` and
+``(err, bytesWritten, buffer)`` for ``write`` — an exception it raises is an
+uncaught exception, as in Node, and a callback taking fewer parameters gets
+fewer arguments. Without a callback the call returns a ``jsloop.Promise``, as
+``fs.promises`` does. ``jsloop.fs.promises`` is the
 promise-only namespace.
 
 Argument errors follow Node: the callback forms raise at the call site; the
@@ -26,11 +29,13 @@ Imports: promises, _ops, _common, _filehandle, _threadpool, _compat.
 from __future__ import annotations
 
 import importlib
+import inspect
 from collections.abc import Callable
 from typing import Any
 
 from .._compat import call_js
 from .._threadpool import runInThreadPool
+from ..errors import ensure_callable
 from . import _ops, promises
 from ._common import (
     COPYFILE_EXCL,
@@ -57,23 +62,49 @@ __all__ = [
 
 
 def _dual(op: Callable[..., None], promise_fn: Callable[..., Any], *,
-          fd_ok: bool = False) -> Callable[..., Any]:
-    """A ``jsloop.fs`` function: callback form (``op``) or promise form (``promise_fn``)."""
+          fd_ok: bool = False, results: int = 1) -> Callable[..., Any]:
+    """A ``jsloop.fs`` function: callback form (``op``) or promise form (``promise_fn``).
+
+    The callback gets what Node passes: ``(err)`` for calls without a result
+    (``results=0``), ``(err, result)``, or ``(err, bytes, buffer)`` for read/write
+    (``results=2``); on error the result slots are None.
+    """
+    max_args = _positional_count(op)
+
     def call(*args: Any, **kw: Any) -> Any:
         callback = kw.pop("callback", None)
-        if callback is None and args and callable(args[-1]):
+        if callback is None and args and (callable(args[-1]) or len(args) > max_args):
             callback, args = args[-1], args[:-1]
+            ensure_callable(callback, "cb")  # one argument too many: Node's callback check
         if callback is None:
             return promise_fn(*args, **kw)
         if fd_ok:
             kw["allow_fd"] = True
-        op(*args, done=lambda result, err: call_js(callback, err, result), **kw)
+        cb = callback
+
+        def done(result: Any, err: BaseException | None) -> None:
+            if err is not None:
+                call_js(cb, err, *(None,) * results)
+            elif results == 0:
+                call_js(cb, None)
+            elif results == 2:
+                values = list(result.values())  # {'bytesRead'|'bytesWritten', 'buffer'}
+                call_js(cb, None, values[0], values[1])
+            else:
+                call_js(cb, None, result)
+
+        op(*args, done=done, **kw)
         return None
 
     call.__name__ = call.__qualname__ = promise_fn.__name__
     call.__doc__ = (promise_fn.__doc__ or "") + (
         "\n\nWith a trailing ``callback(err, result)``: calls it instead and returns None.")
     return call
+
+
+def _positional_count(op: Callable[..., Any]) -> int:
+    params = inspect.signature(op).parameters.values()
+    return sum(p.kind is p.POSITIONAL_OR_KEYWORD for p in params)
 
 
 def _promise_of(op: Callable[..., None]) -> Callable[..., Any]:
@@ -90,31 +121,31 @@ def _append(path: Any, data: Any, options: Any = None, *, done: Any, **kw: Any) 
 
 
 readFile = _dual(_ops.op_read_file, promises.readFile, fd_ok=True)
-writeFile = _dual(_ops.op_write_file, promises.writeFile, fd_ok=True)
-appendFile = _dual(_append, promises.appendFile, fd_ok=True)
+writeFile = _dual(_ops.op_write_file, promises.writeFile, fd_ok=True, results=0)
+appendFile = _dual(_append, promises.appendFile, fd_ok=True, results=0)
 readdir = _dual(_ops.op_readdir, promises.readdir)
 stat = _dual(_ops.op_stat, promises.stat)
 lstat = _dual(_ops.op_lstat, promises.lstat)
 mkdir = _dual(_ops.op_mkdir, promises.mkdir)
 mkdtemp = _dual(_ops.op_mkdtemp, promises.mkdtemp)
-rm = _dual(_ops.op_rm, promises.rm)
-rmdir = _dual(_ops.op_rmdir, promises.rmdir)
-rename = _dual(_ops.op_rename, promises.rename)
-unlink = _dual(_ops.op_unlink, promises.unlink)
-copyFile = _dual(_ops.op_copy_file, promises.copyFile)
-access = _dual(_ops.op_access, promises.access)
-truncate = _dual(_ops.op_truncate, promises.truncate)
-chmod = _dual(_ops.op_chmod, promises.chmod)
-symlink = _dual(_ops.op_symlink, promises.symlink)
-link = _dual(_ops.op_link, promises.link)
+rm = _dual(_ops.op_rm, promises.rm, results=0)
+rmdir = _dual(_ops.op_rmdir, promises.rmdir, results=0)
+rename = _dual(_ops.op_rename, promises.rename, results=0)
+unlink = _dual(_ops.op_unlink, promises.unlink, results=0)
+copyFile = _dual(_ops.op_copy_file, promises.copyFile, results=0)
+access = _dual(_ops.op_access, promises.access, results=0)
+truncate = _dual(_ops.op_truncate, promises.truncate, results=0)
+chmod = _dual(_ops.op_chmod, promises.chmod, results=0)
+symlink = _dual(_ops.op_symlink, promises.symlink, results=0)
+link = _dual(_ops.op_link, promises.link, results=0)
 readlink = _dual(_ops.op_readlink, promises.readlink)
 realpath = _dual(_ops.op_realpath, promises.realpath)
-utimes = _dual(_ops.op_utimes, promises.utimes)
+utimes = _dual(_ops.op_utimes, promises.utimes, results=0)
 # fd calls: Node's callback ``open`` gives a number; the promise form a FileHandle.
 open = _dual(_ops.op_open, promises.open)
-close = _dual(_ops.op_close, _promise_of(_ops.op_close))
-read = _dual(_ops.op_read, _promise_of(_ops.op_read))
-write = _dual(_ops.op_write, _promise_of(_ops.op_write))
+close = _dual(_ops.op_close, _promise_of(_ops.op_close), results=0)
+read = _dual(_ops.op_read, _promise_of(_ops.op_read), results=2)
+write = _dual(_ops.op_write, _promise_of(_ops.op_write), results=2)
 fstat = _dual(_ops.op_fstat, _promise_of(_ops.op_fstat))
 
 _STREAM_NAMES = ("createReadStream", "createWriteStream", "ReadStream", "WriteStream")

@@ -36,6 +36,8 @@ R_OK = os.R_OK
 W_OK = os.W_OK
 X_OK = os.X_OK
 COPYFILE_EXCL = 1
+COPYFILE_FICLONE = 2
+COPYFILE_FICLONE_FORCE = 4
 
 # Node's lib/internal/fs/utils.js constants.
 READ_CHUNK = 512 * 1024  # kReadFileBufferLength
@@ -51,7 +53,9 @@ class constants:
     R_OK = os.R_OK
     W_OK = os.W_OK
     X_OK = os.X_OK
-    COPYFILE_EXCL = 1
+    COPYFILE_EXCL = UV_FS_COPYFILE_EXCL = 1
+    COPYFILE_FICLONE = UV_FS_COPYFILE_FICLONE = 2
+    COPYFILE_FICLONE_FORCE = UV_FS_COPYFILE_FICLONE_FORCE = 4
     O_RDONLY = os.O_RDONLY
     O_WRONLY = os.O_WRONLY
     O_RDWR = os.O_RDWR

@@ -223,6 +223,10 @@ def _copy_file(src: str | bytes, dst: str | bytes, mode: int) -> None:
                 flags |= os.O_EXCL
             dfd = os.open(dst, flags, stat_mod.S_IMODE(st.st_mode))
             try:
+                if mode & (c.COPYFILE_FICLONE | c.COPYFILE_FICLONE_FORCE) and _clone(
+                        sfd, dfd, bool(mode & c.COPYFILE_FICLONE_FORCE)):
+                    os.fchmod(dfd, stat_mod.S_IMODE(st.st_mode))
+                    return
                 offset = 0
                 while True:  # sendfile to EOF: also copies /proc-style size-0 files
                     sent = os.sendfile(dfd, sfd, offset, 1 << 30)
@@ -234,6 +238,22 @@ def _copy_file(src: str | bytes, dst: str | bytes, mode: int) -> None:
                 os.close(dfd)
         finally:
             os.close(sfd)
+
+
+_FICLONE = 0x40049409  # linux/fs.h: _IOW(0x94, 9, int)
+
+
+def _clone(sfd: int, dfd: int, force: bool) -> bool:
+    """Copy-on-write clone (libuv's COPYFILE_FICLONE); ``force``: fail if unsupported."""
+    import fcntl
+
+    try:
+        fcntl.ioctl(dfd, _FICLONE, sfd)
+        return True
+    except OSError:
+        if force:
+            raise
+        return False
 
 
 def _access(path: str | bytes, mode: int) -> None:
@@ -524,18 +544,27 @@ def op_unlink(path: Any, *, done: Done) -> None:
 
 
 def op_copy_file(src: Any, dest: Any, mode: int = 0, *, done: Done) -> None:
-    if isinstance(mode, bool) or not isinstance(mode, int):
-        raise invalid_arg_type("mode", "of type number", mode)
-    if not 0 <= mode <= 7:
-        raise NodeRangeError(
-            f'The value of "mode" is out of range. It must be an integer >= 0 && <= 7. '
-            f"Received {mode}", "ERR_OUT_OF_RANGE")
     s, d = c.check_path(src, "src"), c.check_path(dest, "dest")
+    mode = check_int_range(mode, "mode", 0, 7, 0)
     job(_copy_file, (s, d, mode), done, "copyfile")
 
 
-def op_access(path: Any, mode: int = c.F_OK, *, done: Done) -> None:
-    job(_access, (c.check_path(path), mode), done, "access")
+def op_access(path: Any, mode: Any = c.F_OK, *, done: Done) -> None:
+    p = c.check_path(path)
+    job(_access, (p, check_int_range(mode, "mode", 0, 7, c.F_OK)), done, "access")
+
+
+def check_int_range(value: Any, name: str, low: int, high: int, default: int) -> int:
+    """Node's ``getValidMode``-style check: an integer in ``[low, high]``."""
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise invalid_arg_type(name, "of type number", value)
+    if value != value or not low <= value <= high or int(value) != value:
+        raise NodeRangeError(
+            f'The value of "{name}" is out of range. It must be an integer >= {low} && '
+            f"<= {high}. Received {value}", "ERR_OUT_OF_RANGE")
+    return int(value)
 
 
 def op_truncate(path: Any, length: int = 0, *, done: Done) -> None:

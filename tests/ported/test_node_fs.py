@@ -163,8 +163,8 @@ def test_readfile_fd(fixtures: Path, tmp_path: Path, must: Any) -> None:
             assert err is None
             buf = bytearray(5)
 
-            def after_read(err: Any, res: Any) -> None:
-                assert err is None and res["bytesRead"] == 5 and bytes(buf) == b"Hello"
+            def after_read(err: Any, bytes_read: int) -> None:
+                assert err is None and bytes_read == 5 and bytes(buf) == b"Hello"
 
                 def rest(err: Any, data: bytes) -> None:
                     assert err is None and data == b" World"
@@ -697,5 +697,198 @@ def test_error_messages(tmp_path: Path, must: Any) -> None:
                                                 "write"))
         fs.write(bad_fd, "test", 1, expect("EBADF: bad file descriptor, write", "EBADF",
                                            "write"))
+
+    run(main)
+
+
+def test_copyfile(tmp_path: Path, must: Any) -> None:
+    """test/parallel/test-fs-copyfile.js (callback form; FICLONE/FICLONE_FORCE too)"""
+    src = str(tmp_path / "a.js")
+    Path(src).write_text("module.exports = 'a';\n" * 50)
+    os.chmod(src, 0o640)
+    dest = str(tmp_path / "copyfile.out")
+    k = fs.constants
+    assert (k.COPYFILE_EXCL, k.COPYFILE_FICLONE, k.COPYFILE_FICLONE_FORCE) == (
+        k.UV_FS_COPYFILE_EXCL, k.UV_FS_COPYFILE_FICLONE, k.UV_FS_COPYFILE_FICLONE_FORCE)
+
+    def verify() -> None:
+        assert Path(src).read_bytes() == Path(dest).read_bytes()
+        s, d = os.stat(src), os.stat(dest)
+        assert (s.st_mode, s.st_size) == (d.st_mode, d.st_size)
+
+    @jsloop.asyncfn
+    async def clone_modes() -> None:
+        os.unlink(dest)
+        await fsp.copyFile(src, dest, k.COPYFILE_FICLONE)
+        verify()
+        os.unlink(dest)
+        try:
+            await fsp.copyFile(src, dest, k.COPYFILE_FICLONE_FORCE)
+            verify()
+        except OSError as err:  # no reflink support on this file system
+            assert err.syscall == "copyfile"  # type: ignore[attr-defined]
+            assert err.code in ("ENOTSUP", "EOPNOTSUPP", "ENOTTY", "ENOSYS", "EXDEV",  # type: ignore[attr-defined]
+                                "EINVAL")
+            assert (err.path, err.dest) == (src, dest)  # type: ignore[attr-defined]
+
+    def main() -> None:
+        def copied(err: Any) -> None:
+            assert err is None
+            verify()
+
+            def excl(err: Any) -> None:
+                assert str(err) == f"EEXIST: file already exists, copyfile '{src}' -> '{dest}'"
+                assert (err.errno, err.code, err.syscall) == (-errno.EEXIST, "EEXIST",
+                                                              "copyfile")
+                clone_modes().then(must.call())
+
+            fs.copyFile(src, dest, k.COPYFILE_EXCL, must.call(excl))
+
+        fs.copyFile(src, dest, must.call(copied))
+        with pytest.raises(TypeError) as info:
+            fs.copyFile(src, dest, 0, 0)
+        assert info.value.code == "ERR_INVALID_ARG_TYPE"  # type: ignore[attr-defined]
+        for bad in BAD_PATHS:
+            for args, name in (((bad, dest), "src"), ((src, bad), "dest")):
+                with pytest.raises(TypeError, match=name) as info:
+                    fs.copyFile(*args, must.not_call())
+                assert info.value.code == "ERR_INVALID_ARG_TYPE"  # type: ignore[attr-defined]
+        with pytest.raises(TypeError, match="mode") as info:
+            fs.copyFile(src, dest, "r", must.not_call())
+        assert info.value.code == "ERR_INVALID_ARG_TYPE"  # type: ignore[attr-defined]
+        with pytest.raises(ValueError) as rinfo:
+            fs.copyFile(src, dest, 8, must.not_call())
+        assert rinfo.value.code == "ERR_OUT_OF_RANGE"  # type: ignore[attr-defined]
+
+    run(main)
+
+
+@pytest.mark.skipif(os.getuid() == 0, reason="Node skips it as root (root may write anything)")
+def test_access(tmp_path: Path, must: Any) -> None:
+    """test/parallel/test-fs-access.js"""
+    does_not_exist = str(tmp_path / "__this_should_not_exist")
+    read_only = tmp_path / "read_only_file"
+    read_write = tmp_path / "read_write_file"
+    read_only.write_text("")
+    read_only.chmod(0o444)
+    read_write.write_text("")
+    read_write.chmod(0o666)
+
+    def main() -> None:
+        ok = must.call(lambda *args: check(list(args) == [None]), times=3)
+        fs.access(__file__, ok)
+        fs.access(__file__, fs.constants.R_OK, ok)
+        fs.access(str(read_only), fs.constants.R_OK, ok)
+        fsp.access(__file__).then(must.call())
+        fsp.access(__file__, fs.constants.R_OK).then(must.call())
+        fsp.access(str(read_only), fs.constants.R_OK).then(must.call())
+
+        def enoent(err: Any) -> None:
+            assert err is not None and err.code == "ENOENT" and err.path == does_not_exist
+            assert str(err) == f"ENOENT: no such file or directory, access '{does_not_exist}'"
+            assert (err.syscall, err.errno) == ("access", -errno.ENOENT)
+
+        fs.access(does_not_exist, must.call(enoent))
+        fsp.access(does_not_exist).then(must.not_call(), must.call(enoent))
+
+        def no_write(err: Any) -> None:
+            assert err is not None and err.path == str(read_only)
+
+        fs.access(str(read_only), fs.constants.W_OK, must.call(no_write))
+        fsp.access(str(read_only), fs.constants.W_OK).then(must.not_call(), must.call(no_write))
+
+        with pytest.raises(TypeError) as info:
+            fs.access(100, fs.constants.F_OK, must.not_call())
+        assert info.value.code == "ERR_INVALID_ARG_TYPE"  # type: ignore[attr-defined]
+        fsp.access(100, fs.constants.F_OK).then(must.not_call(), must.call(
+            lambda e: check(e.code == "ERR_INVALID_ARG_TYPE")))
+        for mode in [False, [1], "r"]:
+            with pytest.raises(TypeError) as info:
+                fs.access(str(read_write), mode, must.not_call())
+            assert info.value.code == "ERR_INVALID_ARG_TYPE"  # type: ignore[attr-defined]
+        for mode in [-1, 8, float("inf"), float("nan")]:
+            with pytest.raises(ValueError) as rinfo:
+                fs.access(str(read_write), mode, must.not_call())
+            assert rinfo.value.code == "ERR_OUT_OF_RANGE"  # type: ignore[attr-defined]
+
+    def check(ok: bool) -> None:
+        assert ok
+
+    run(main)
+
+
+def _make_non_empty_directory(depth: int, files: int, folders: int, dirname: Path,
+                              links: bool) -> None:
+    dirname.mkdir(parents=True, exist_ok=True)
+    (dirname / "text.txt").write_text("hello")
+    for f in range(files, 0, -1):
+        (dirname / f"f-{depth}-{f}").write_text("")
+    if links:
+        os.symlink(f"f-{depth}-1", dirname / f"link-{depth}-good")
+        os.symlink("does-not-exist", dirname / f"link-{depth}-bad")
+        for x, y in (("a", "b"), ("b", "a")):
+            os.symlink(f"link-{depth}-loop-{x}", dirname / f"link-{depth}-loop-{y}")
+    (dirname / "[a-z0-9].txt").write_text("")
+    depth -= 1
+    if depth <= 0:
+        return
+    for f in range(folders, 0, -1):
+        (dirname / f"folder-{depth}-{f}").mkdir(parents=True, exist_ok=True)
+        _make_non_empty_directory(depth, files, folders, dirname / f"d-{depth}-{f}", links)
+
+
+def test_rm(tmp_path: Path, must: Any) -> None:
+    """test/parallel/test-fs-rm.js (the callback half; no URL paths, no git fixture)"""
+    counter = iter(range(100))
+
+    def next_dir() -> Path:
+        return tmp_path / f"rm-{next(counter)}"
+
+    def remove_async(d: Path) -> None:
+        def first(err: Any) -> None:
+            assert err.syscall == "rm"
+
+            def second(err: Any) -> None:
+                assert err.syscall == "rm"
+
+                def removed(err: Any) -> None:
+                    assert err is None
+                    fs.rm(str(d), must.call(lambda err: check(err.syscall == "lstat")))
+
+                fs.rm(str(d), {"recursive": True}, must.call(removed))
+
+            fs.rm(str(d), {"recursive": False}, must.call(second))
+
+        fs.rm(str(d), must.call(first))
+
+    def main() -> None:
+        for depth, links in ((4, True), (2, False), (1, True)):
+            d = next_dir()
+            _make_non_empty_directory(depth, 10, 2, d, links)
+            remove_async(d)
+        fs.rm(str(tmp_path / "noexist.txt"), {"recursive": True}, must.call(
+            lambda err: check(err.code == "ENOENT")))
+        file_path = tmp_path / "rm-async-file.txt"
+        file_path.write_text("")
+        fs.rm(str(file_path), {"recursive": True}, must.call(
+            lambda err: check(err is None and not file_path.exists())))
+        target = tmp_path / "link-target-async.txt"
+        target.write_text("")
+        valid = tmp_path / "valid-link-async"
+        os.symlink(target, valid)
+        fs.rm(str(valid), {"recursive": True}, must.call(
+            lambda err: check(err is None and not os.path.lexists(valid) and target.exists())))
+        dangling = tmp_path / "invalid-link-async"
+        os.symlink("definitely-does-not-exist-async", dangling)
+        fs.rm(str(dangling), {"recursive": True}, must.call(
+            lambda err: check(err is None and not os.path.lexists(dangling))))
+        loop_a, loop_b = tmp_path / "loop-link-async-a", tmp_path / "loop-link-async-b"
+        os.symlink(loop_a, loop_b)
+        os.symlink(loop_b, loop_a)
+        fs.rm(str(loop_a), {"recursive": True}, must.call(
+            lambda err: check(err is None and not os.path.lexists(loop_a))))
+
+    def check(ok: bool) -> None:
+        assert ok
 
     run(main)
