@@ -13,25 +13,39 @@ what depends on the machine; a schedule decides exactly that, and nothing
 else:
 
 * **Thread-pool completions.** Jobs run on the workers for real, but their
-  completion notices are held back. At every poll the schedule decides how
-  many of the finished jobs are "still running" (held past this poll; if a
-  timer is armed, virtual time then moves to it, so the timer runs first) and
-  in which order the others complete. All completions released in one poll
-  run back to back, as libuv's ``uv__work_done`` runs them.
+  completion notices are held back. At every poll the schedule decides in
+  which order finished jobs complete and when to stop: the rest are "still
+  running" (held past this poll; if a timer is armed, virtual time then moves
+  to it, so the timer runs first). Only a job a worker could be running can
+  complete: the pool takes jobs in submission order, so with ``size`` workers
+  one of the first ``size`` jobs not yet completed (with
+  ``JSLOOP_THREADPOOL_SIZE=1`` jobs complete in submission order). All
+  completions released in one poll run back to back, as libuv's
+  ``uv__work_done`` runs them.
 * **Ready fds.** The batch one poll returns is put in the order its watchers
   were created (not fd order: a file a worker opens meanwhile shifts fd
   numbers from run to run), then permuted by the schedule; the pool's
-  completions count as one item, "pool", first by default.
+  completions count as one item, "pool", first by default. While a timer is
+  armed, each ready fd may also be "not ready" yet (a slow peer): it is left
+  out of this batch, so the timer may fall due first; epoll is
+  level-triggered, so the fd is reported again at the next poll.
 * **Split reads.** Before a ``net.Socket`` reads, the schedule may cap the
   read at ``k`` of the ``n`` bytes waiting: the rest stays in the kernel and
   arrives in a later poll (epoll is level-triggered). Bytes are never lost or
   reordered, only split.
 
-Every decision is one integer; 0 is the default (release everything now, fd
-order, read everything), so shrinking moves towards the order a fast, idle
-machine produces, and ``repr(schedule)`` lists only the decisions that were
-not the default: ``Schedule(['pool: job 2 before job 1', 'fd 7: deliver 3 of
-13 bytes'])``.
+Every peer is treated as remote: two clients on loopback written to by the
+same process become readable in write order, and a small loopback write
+arrives whole, yet a schedule may reorder, delay or split them -- as a
+network would. Callbacks take no virtual time, so the races that need a
+slow callback (ORDERING.md §5: ``setTimeout(0)`` against ``setImmediate``
+from the main script) are not explored: advance the clock for that.
+
+Every decision is one integer; 0 is the default (release everything now,
+creation order, ready now, read everything), so shrinking moves towards the
+order a fast, idle machine produces, and ``repr(schedule)`` lists only the
+decisions that were not the default: ``Schedule(['pool: job 2 (read) before
+job 1 (read)', 'fd 7: deliver 3 of 13 bytes'])``.
 
 Determinism
 -----------
@@ -314,6 +328,7 @@ class _Run:
         # Watchers in creation order: the batch's canonical order. Not fd numbers:
         # a file a worker opens meanwhile shifts them from run to run.
         self.born: dict[Any, int] = {}
+        self.deferred: dict[Any, int] = {}  # watcher -> polls it was held back in a row
 
     def install(self, loop: Any) -> None:
         self.loop = loop
@@ -379,30 +394,46 @@ class _Run:
                 self.cond.wait(left)
 
     def _release(self, can_hold_all: bool) -> bool:
-        """Decide which finished jobs complete in this poll, and their order."""
+        """Decide which finished jobs complete in this poll, and in which order.
+
+        Only a job a worker could be running is a candidate: the pool takes jobs
+        in submission order, so with ``size`` workers the first ``size`` jobs not
+        yet completed (virtually: a held job still occupies its worker).
+        """
         with self.cond:
-            held = sorted((j for j in self.jobs.values() if j.finished), key=lambda j: j.no)
-        if not held:
+            pending = sorted(self.jobs.values(), key=lambda j: j.no)
+        if not any(j.finished for j in pending):
             return False
         sched = self.schedule
-        n = len(held)
-        keep = 0
-        if all(j.holds < MAX_HOLDS for j in held):
-            keep = sched.choose(n if can_hold_all else n - 1)
-        for _ in range(n - keep):
-            i = sched.choose(len(held) - 1)
-            job = held.pop(i)
+        size = self.pool.size if self.pool is not None else 1
+        released = 0
+        cands: list[_Job] = []
+        while True:
+            cands = [j for j in pending[:size] if j.finished]
+            if not cands:
+                break
+            may_stop = (can_hold_all or released) and all(j.holds < MAX_HOLDS for j in cands)
+            i = sched.choose(len(cands) if may_stop else len(cands) - 1)
+            if i == len(cands):
+                break  # the rest are still running
+            job = cands[i]
             if i:
-                sched.decide(f"pool: {job.name} before {held[0].name}")
+                sched.decide(f"pool: {job.name} before {cands[0].name}")
+            pending.remove(job)
             with self.cond:
                 del self.jobs[job.work.seq]
-            self.orig_post(*((_complete, *job.args)))
-        if held:
-            at = (self.clock.now_ns() - self.t0) / 1_000_000
-            for job in held:
+            self.orig_post(_complete, *job.args)
+            released += 1
+        if cands:
+            at = self.elapsed()
+            for job in cands:
                 job.holds += 1
                 sched.decide(f"pool: {job.name} still running at {at:g} ms")
-        return keep < n
+        return released > 0
+
+    def elapsed(self) -> float:
+        """Virtual ms since the run started (decisions say when they were taken)."""
+        return (self.clock.now_ns() - self.t0) / 1_000_000
 
     # -- the poll batch ------------------------------------------------------------
 
@@ -415,6 +446,8 @@ class _Run:
         woken = [e for e in ready if e[0] == wake]
         if len(items) > 1:
             items.sort(key=self._birth)
+        if items and not blocking and loop.uv_timer_due is not None:
+            items = self._defer(items)
         others = bool(
             items or loop.immediates or loop.pending or loop.closing
             or (not blocking and loop.uv_timer_due is not None)
@@ -432,8 +465,28 @@ class _Run:
             if i:
                 sched.decide(f"{self._label(entry[0])} before {self._label(items[0][0])}")
             out.append(entry)
+        if self.deferred:
+            for fd, _ in out:  # delivered: its next readiness starts a new count
+                self.deferred.pop(self.loop.watchers.get(fd), None)
         self._wrap_readers(out)
         return out + tail
+
+    def _defer(self, items: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """A timer is armed: each ready fd may not be ready yet (its peer is slow),
+        so the timer may fall due first. A level-triggered fd is reported again."""
+        sched = self.schedule
+        watchers = self.loop.watchers
+        deferred = self.deferred
+        keep: list[tuple[int, int]] = []
+        for entry in items:
+            w = watchers.get(entry[0])
+            times = deferred.pop(w, 0)
+            if times < MAX_HOLDS and sched.choose(1):
+                deferred[w] = times + 1
+                sched.decide(f"fd {entry[0]} not ready at {self.elapsed():g} ms")
+            else:
+                keep.append(entry)
+        return keep
 
     def _birth(self, entry: tuple[int, int]) -> tuple[int, int]:
         w = self.loop.watchers.get(entry[0])

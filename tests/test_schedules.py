@@ -154,6 +154,42 @@ def test_split_decisions_read_as_steps() -> None:
         assert fd.startswith("fd ") and 1 <= int(k) < int(n) <= len(MESSAGE), d
 
 
+def reply_vs_timeout(log: list[str]) -> None:
+    """A client waits 100 ms for an echo; a slow network may let the timeout win."""
+    def on_connection(conn: net.Socket) -> None:
+        conn.on("data", conn.write)
+        conn.on("error", lambda err: None)  # the client may hang up first
+
+    server = net.createServer(on_connection)
+
+    def listening() -> None:
+        sock = net.connect(server.address().port, "127.0.0.1", lambda: sock.write(b"ping"))
+
+        def finish(what: str) -> None:
+            if not log:
+                log.append(what)
+                sock.destroy()
+                server.close()
+
+        timer = setTimeout(lambda: finish("timeout"), 100)
+        sock.on("data", lambda d: (jsloop.clearTimeout(timer), finish("reply")))
+
+    server.listen(0, "127.0.0.1", listening)
+
+
+def test_a_timer_races_socket_io() -> None:
+    assert outcomes(reply_vs_timeout) == {"reply", "timeout"}
+
+
+def test_a_one_thread_pool_completes_jobs_in_submission_order(
+    files: tuple[str, str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One worker runs the jobs one after the other: the schedule may only delay them.
+    monkeypatch.setenv("JSLOOP_THREADPOOL_SIZE", "1")
+    assert outcomes(two_reads, *files) == {"a b"}
+    assert outcomes(timer_vs_read, files[0]) == {"read timer", "timer read"}
+
+
 # ---------------------------------------------------------------- guarantees still hold
 
 
