@@ -141,6 +141,7 @@ def normalize_spawn_arguments(file: Any, args: Any, options: Any) -> dict[str, A
                 "options.cwd", "of type string or an instance of Buffer or URL", cwd
             )
         _null_check(cwd, "options.cwd")
+        cwd = cwd or None  # Node passes an empty cwd on as "no cwd"
     for key in ("detached", "windowsHide", "windowsVerbatimArguments"):
         if opts.get(key) is not None and not isinstance(opts[key], bool):
             raise invalid_arg_type(f"options.{key}", "of type boolean", opts[key])

@@ -116,6 +116,8 @@ class PipeReader(Readable):
 class PipeWriter(Writable):
     """The write end of a child's stdin pipe."""
 
+    readable = False  # Node's child.stdin is a socket opened write-only
+
     def __init__(self, fd: int) -> None:
         super().__init__()
         self._box = _FdBox(fd, self._on_io)
