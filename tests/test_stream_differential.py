@@ -191,7 +191,7 @@ def run_py(prog: dict) -> list[str]:
         while (c := r.read()) is not None:
             log("read " + SC(c))
 
-    def SC(c: object) -> str:  # noqa: N802 - mirrors the JS helper
+    def SC(c: object) -> str:
         return c.decode() if isinstance(c, bytes) else str(c)
 
     ns = {
