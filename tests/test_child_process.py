@@ -509,3 +509,32 @@ def test_exec_sync_and_exec_file_sync() -> None:
     with pytest.raises(OSError) as oinfo:
         cp.execFileSync("no-such-command-jsloop", ["q"])
     assert (oinfo.value.code, oinfo.value.status) == ("ENOENT", None)  # type: ignore[attr-defined]
+
+
+def test_sigchld_fallback_without_pidfd(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where pidfd_open is missing, one SIGCHLD handler wakes the loop and it reaps."""
+    import errno as errno_mod
+
+    def no_pidfd(_pid: int) -> int:
+        raise OSError(errno_mod.ENOSYS, "pidfd_open")
+
+    monkeypatch.setattr(os, "pidfd_open", no_pidfd)
+    log: list[Any] = []
+    before = signal.getsignal(signal.SIGCHLD)
+
+    def main() -> None:
+        events_of(cp.spawn("sh", ["-c", "exit 5"]), log, "a ")
+        b = cp.spawn("sleep", ["30"])
+        events_of(b, log, "b ")
+        b.on("spawn", lambda: b.kill("SIGKILL"))
+        c = cp.spawn("sleep", ["30"], {"stdio": "ignore"})
+        c.unref()  # must not keep the loop alive through the SIGCHLD path either
+        log.append(("c", c.pid))
+
+    jsloop.run(main)
+    assert ("a exit", 5, None) in log and ("a close", 5, None) in log
+    assert ("b exit", None, "SIGKILL") in log
+    assert signal.getsignal(signal.SIGCHLD) == before  # handler restored at loop close
+    (c_pid,) = [e[1] for e in log if e[0] == "c"]
+    os.kill(c_pid, signal.SIGKILL)
+    os.waitpid(c_pid, 0)  # the orphan list will find it reaped (ChildProcessError)
