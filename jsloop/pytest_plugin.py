@@ -14,7 +14,9 @@ project that installs jsloop gets the fixture::
 
 The fixture is function-scoped. Under hypothesis (``@given``), enter a
 ``jsloop.testing.FakeTimers()`` in the test body instead: hypothesis runs
-many examples per fixture instance.
+many examples per fixture instance. For the same reason the orders Node leaves
+open are drawn with ``@given(jsloop.testing.schedules())`` rather than from a
+fixture (docs/testing.md); ``FakeTimers(schedule=...)`` combines the two.
 
 Imports: testing, pytest.
 """
