@@ -29,7 +29,9 @@ _ZONE_ID = re.compile(r"[0-9a-zA-Z\-.:]+")
 def isIP(value: Any) -> int:
     """``net.isIP``: 4, 6 or 0 (an IPv6 zone id is allowed, garbage after it is not)."""
     if not isinstance(value, str):
-        return 0
+        if value is None or isinstance(value, (bool, int, float, bytes, dict, list)):
+            return 0
+        value = str(value)  # Node tests `${input}`: an object's toString counts
     addr, sep, zone = value.partition("%")
     try:
         if sep:

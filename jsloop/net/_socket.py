@@ -78,7 +78,7 @@ from .._compat import call_js
 from .._poller import READABLE, WRITABLE
 from .._req import Req
 from .._runtime import get_loop
-from ..errors import invalid_arg_type
+from ..errors import NodeTypeError, invalid_arg_type
 from ..events import EventEmitter
 from ..timers import Timeout, clearTimeout, nextTick
 from ._addr import (
@@ -128,6 +128,7 @@ class Socket(SocketInfo, EventEmitter):
         "__weakref__",  # for WeakKeyDictionary / WeakSet bookkeeping by users
         "_bytes_sent",
         "_connect_addr",
+        "_corked",
         "_decoder",
         "_end_cbs",
         "_end_emitted",
@@ -204,6 +205,7 @@ class Socket(SocketInfo, EventEmitter):
         # writable side
         self._wq: collections.deque[list[Any]] | None = None
         self._wq_bytes = 0
+        self._corked = 0
         self._need_drain = False
         self._write_ended = False
         self._end_cbs: list[Callable[..., Any]] | None = None
@@ -241,7 +243,7 @@ class Socket(SocketInfo, EventEmitter):
         if self.connecting:
             w.start(WRITABLE)
             return
-        mask = WRITABLE if self._wq else 0
+        mask = WRITABLE if self._wq and not self._corked else 0
         if self._reading and not self._read_ended and (
             self._flowing or self._rbuf_len < HIGH_WATER_MARK
         ):
@@ -396,10 +398,11 @@ class Socket(SocketInfo, EventEmitter):
             if isinstance(data, str):
                 data = data.encode("utf-8" if encoding in (None, "utf8", "utf-8") else encoding)
             elif not isinstance(data, (bytes, bytearray, memoryview)):
+                if data is None:
+                    raise NodeTypeError("May not write null values to stream",
+                                        "ERR_STREAM_NULL_VALUES")
                 raise invalid_arg_type(
-                    "chunk", "of type string or an instance of Buffer, TypedArray, or DataView",
-                    data,
-                )
+                    "chunk", "of type string or an instance of Buffer or Uint8Array", data)
         if self._write_ended or self.destroyed:
             self._write_after_end(cb)
             return False
@@ -407,7 +410,7 @@ class Socket(SocketInfo, EventEmitter):
         if self._timeout_ms:
             self._touch()
         wq = self._wq
-        if not wq and not self.connecting and self._sock is not None:
+        if not wq and not self.connecting and self._sock is not None and not self._corked:
             try:
                 sent = self._sock.send(data)
             except WOULD_BLOCK:
@@ -435,7 +438,8 @@ class Socket(SocketInfo, EventEmitter):
             wq = self._wq = collections.deque()
         wq.append([data, cb])
         self._wq_bytes += n
-        self._update_interest()
+        if not self._corked:
+            self._update_interest()
         if self._wq_bytes < HIGH_WATER_MARK:
             return True
         self._need_drain = True
@@ -518,6 +522,22 @@ class Socket(SocketInfo, EventEmitter):
         if self._write_ended and not self._wq and not self.destroyed:
             self._shutdown()
 
+    def cork(self) -> None:
+        """``socket.cork()``: hold writes in the queue until as many ``uncork()`` calls;
+        they then leave together in one writev (``sendmsg``)."""
+        self._corked += 1
+
+    def uncork(self) -> None:
+        """``socket.uncork()``: after the last one, queued writes go out (WRITABLE)."""
+        if self._corked:
+            self._corked -= 1
+            if not self._corked and self._wq:
+                self._update_interest()
+
+    @property
+    def writableCorked(self) -> int:
+        return self._corked
+
     def end(self, data: Any = None, encoding: Any = None,
             cb: Callable[..., Any] | None = None) -> Self:
         """``socket.end([data][, encoding][, cb])``: half-close after queued writes flush.
@@ -545,7 +565,10 @@ class Socket(SocketInfo, EventEmitter):
         if self._write_ended or self.destroyed:
             return self
         self._write_ended = True
-        if not self._wq and not self.connecting and self._sock is not None:
+        self._corked = 0  # Node's end() uncorks
+        if self._wq:
+            self._update_interest()
+        elif not self.connecting and self._sock is not None:
             # libuv 1.46's uv_shutdown with nothing queued feeds the watcher:
             # the shutdown runs in the next pending phase.
             self._loop.defer_pending(self._shutdown)
@@ -583,7 +606,10 @@ class Socket(SocketInfo, EventEmitter):
     @property
     def bufferSize(self) -> int | None:
         """Node's (deprecated) ``socket.bufferSize``: ``writableLength`` once there is an fd."""
-        return self._wq_bytes if self._sock is not None else None
+        # Node creates the handle in connect(): bufferSize exists from then until destroy.
+        if self.destroyed or (self._sock is None and not self.connecting):
+            return None
+        return self._wq_bytes
 
     @property
     def writableNeedDrain(self) -> bool:

@@ -114,6 +114,8 @@ class SocketInfo:
         number >= 0 (Node's ERR_INVALID_ARG_TYPE / ERR_OUT_OF_RANGE otherwise).
         """
         msecs = validate_msecs(timeout)
+        if callback is not None and not callable(callback):
+            raise invalid_arg_type("callback", "of type function", callback)
         if callback is not None:
             if msecs == 0:
                 self.removeListener("timeout", callback)
