@@ -63,6 +63,14 @@ objects of its own loop from the outside (the poller, as ``PollerProxy`` does
 for diagnostics; the thread pool, by a subclass; ``loop.post``, by an
 instance attribute; the read callback of sockets it sees ready).
 
+Relies on (internal, checked by tests/test_schedules*.py): ``Loop.post``,
+``io_watch``, ``_poller``, ``_threadpool``, ``_wake_r``, ``watchers``,
+``immediates``/``pending``/``closing``/``uv_timer_due``/``stopping``;
+``ThreadPool.queue_work``/``size`` and ``_threadpool._complete(loop, work,
+result, error)`` with ``Work.seq``/``pool``/``active``; ``jsloop.net.Socket``
+and ``jsloop.net._common.loop_net(loop).buf``/``.view`` (the buffer a read
+fills).
+
 Imports: _loop, _clock, _poller, _runtime, _threadpool; ``jsloop.net`` lazily
 (only if the program imported it).
 """
@@ -70,11 +78,9 @@ Imports: _loop, _clock, _poller, _runtime, _threadpool; ``jsloop.net`` lazily
 from __future__ import annotations
 
 import array
-import fcntl
 import os
 import random
 import sys
-import termios
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -304,6 +310,12 @@ class _SplitReads:
 
 
 def _bytes_waiting(fd: int) -> int:
+    """Bytes a read of ``fd`` would get now (FIONREAD); 0 where unknown."""
+    try:
+        import fcntl
+        import termios
+    except ImportError:  # pragma: no cover - not POSIX: reads are never split
+        return 0
     buf = array.array("i", [0])
     try:
         fcntl.ioctl(fd, termios.FIONREAD, buf, True)
