@@ -542,14 +542,14 @@ def abort_error(signal: AbortSignal | None) -> AbortError:
 def add_abort_listener(signal: AbortSignal, listener: Callable[..., Any]) -> Callable[[], None]:
     """Node 20's ``events.addAbortListener``: call ``listener(event)`` once on abort.
 
-    If the signal is already aborted the listener runs from a nextTick (as Node).
+    If the signal is already aborted the listener runs from a microtask (as Node).
     Returns a disposer that removes the listener; calling it twice is harmless.
     """
     validate_abort_signal(signal, "signal")
     if signal.aborted:
-        from .timers import nextTick
+        from .timers import queueMicrotask
 
-        nextTick(call_js, listener, None)
+        queueMicrotask(lambda: call_js(listener, None))
         return _noop
     signal.addEventListener("abort", listener, {"once": True, RESIST_STOP_PROPAGATION: True})
 

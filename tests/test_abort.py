@@ -417,6 +417,32 @@ def _set_interval_abort(log: Log) -> Any:
     return body()
 
 
+@scenario(
+    "add_abort_listener_already_aborted",
+    """
+const {addAbortListener} = require('events');
+process.nextTick(() => log('tick'));
+Promise.resolve().then(() => log('m1'));
+addAbortListener(AbortSignal.abort(), () => log('listener'));
+const ac = new AbortController();
+const disposable = addAbortListener(ac.signal, () => log('never'));
+disposable[Symbol.dispose]();
+ac.abort();
+log('sync');
+""",
+    ["sync", "tick", "m1", "listener"],
+)
+def _add_abort_listener(log: Log) -> None:
+    jsloop.nextTick(lambda: log("tick"))
+    Promise.resolve().then(lambda: log("m1"))
+    add_abort_listener(AbortSignal.abort(), lambda: log("listener"))
+    ac = AbortController()
+    dispose = add_abort_listener(ac.signal, lambda: log("never"))
+    dispose()
+    ac.abort()
+    log("sync")
+
+
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_jsloop_matches_node(name: str) -> None:
     _js, expected = SCENARIOS[name]
@@ -429,7 +455,11 @@ def test_recorded_output_is_nodes(name: str) -> None:
     js, expected = SCENARIOS[name]
     assert NODE is not None
     out = subprocess.run(
-        [NODE, "-e", JS_LOG + js], capture_output=True, text=True, timeout=30, check=True
+        [NODE, "--no-warnings", "-e", JS_LOG + js],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
     ).stdout
     assert out.splitlines() == expected
 
