@@ -33,7 +33,7 @@ from typing import Any
 
 from .abort import RESIST_STOP_PROPAGATION, AbortSignal, abort_error, validate_abort_signal
 from .asyncfn import start
-from .errors import NodeTypeError, describe_received, invalid_arg_type
+from .errors import NodeRangeError, NodeTypeError, describe_received, invalid_arg_type
 from .promise import Promise, reject_promise, resolve_promise
 
 
@@ -145,15 +145,29 @@ class OnIterator:
         "_error",
         "_finished",
         "_has_error",
+        "_high",
         "_listeners",
+        "_low",
+        "_paused",
         "_promises",
         "_signal",
         "_unconsumed",
         "emitter",
     )
 
-    def __init__(self, emitter: Any, name: Any, sig: AbortSignal | None, close: Any) -> None:
+    def __init__(
+        self,
+        emitter: Any,
+        name: Any,
+        sig: AbortSignal | None,
+        close: Any,
+        high: int = 2**53 - 1,
+        low: int = 1,
+    ) -> None:
         self.emitter = emitter
+        self._high = high  # queue more than this: emitter.pause() (Node's highWaterMark)
+        self._low = low  # fewer than this while paused: emitter.resume()
+        self._paused = False
         self._signal = sig
         self._unconsumed: deque[list[Any]] = deque()
         self._promises: deque[Promise[Any]] = deque()
@@ -186,6 +200,9 @@ class OnIterator:
             resolve_promise(self._promises.popleft(), list(args))
         else:
             self._unconsumed.append(list(args))
+            if not self._paused and len(self._unconsumed) > self._high:
+                self._paused = True
+                self.emitter.pause()
 
     def _on_error(self, err: Any) -> None:
         if self._promises:
@@ -210,7 +227,11 @@ class OnIterator:
     def __anext__(self) -> Promise[Any]:
         """The next event's argument list (awaiting it at the end raises StopAsyncIteration)."""
         if self._unconsumed:
-            return Promise.resolve(self._unconsumed.popleft())
+            value = self._unconsumed.popleft()
+            if self._paused and len(self._unconsumed) < self._low:
+                self._paused = False
+                self.emitter.resume()
+            return Promise.resolve(value)
         if self._has_error:
             err, self._error, self._has_error = self._error, None, False
             return Promise.reject(err)
@@ -247,7 +268,8 @@ class OnIterator:
 def on(
     emitter: Any, name: Any, options: Any = None, *, signal: Any = None, close: Any = None
 ) -> OnIterator:
-    """Node's ``events.on(emitter, name, {signal, close})``: an async iterator of argument lists.
+    """Node's ``events.on(emitter, name, {signal, close, highWaterMark, lowWaterMark})``:
+    an async iterator of argument lists (the watermarks pause/resume the emitter).
 
     Raises at the call (as Node does) for bad options or an already-aborted signal.
     """
@@ -255,7 +277,30 @@ def on(
     sig: AbortSignal | None = opts.get("signal")
     if sig is not None and sig.aborted:
         raise abort_error(sig)
-    return OnIterator(emitter, name, sig, close if close is not None else opts.get("close"))
+    high = _watermark(opts, "highWaterMark", 2**53 - 1)
+    low = _watermark(opts, "lowWaterMark", 1)
+    return OnIterator(
+        emitter, name, sig, close if close is not None else opts.get("close"), high, low
+    )
+
+
+def _watermark(opts: dict[str, Any], name: str, default: int) -> int:
+    """Node's ``validateInteger(options.<name>, ..., 1)`` (old spelling accepted too)."""
+    value = opts.get(name, opts.get(name.replace("Mark", "mark")))
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise invalid_arg_type(f"options.{name}", "of type number", value)
+    if not float(value).is_integer():
+        rule = "an integer"
+    elif not 1 <= value <= 2**53 - 1:
+        rule = ">= 1 && <= 9007199254740991"
+    else:
+        return int(value)
+    raise NodeRangeError(
+        f'The value of "options.{name}" is out of range. It must be {rule}. Received {value!r}',
+        "ERR_OUT_OF_RANGE",
+    )
 
 
 __all__ = ["OnIterator", "on", "once"]

@@ -683,3 +683,51 @@ def test_events_on_with_event_target_and_close() -> None:
         return got
 
     assert jsloop.run(main) == ["ping", [1], [2], 0]
+
+
+def test_events_on_watermarks_pause_and_resume_the_emitter() -> None:
+    from jsloop.events import on
+
+    class Pausable(EventEmitter):
+        def __init__(self) -> None:
+            super().__init__()
+            self.calls: list[str] = []
+
+        def pause(self) -> None:
+            self.calls.append("pause")
+
+        def resume(self) -> None:
+            self.calls.append("resume")
+
+    @jsloop.asyncfn
+    async def main() -> list[Any]:
+        ee = Pausable()
+        it = on(ee, "d", {"highWaterMark": 2, "lowWaterMark": 1})
+        for i in range(4):
+            ee.emit("d", i)  # the third queued event passes highWaterMark: pause
+        got = [ee.calls[:]]
+        for _ in range(3):
+            got.append(await it.__anext__())
+        got.append(ee.calls[:])  # one event still queued: not below lowWaterMark yet
+        got.append(await it.__anext__())
+        got.append(ee.calls[:])
+        await it.aclose()
+        codes = []
+        for bad in ({"highWaterMark": 0}, {"lowWaterMark": 1.5}, {"highWaterMark": "2"}):
+            try:
+                on(ee, "d", bad)
+            except (TypeError, ValueError) as e:
+                codes.append(e.code)  # type: ignore[attr-defined]
+        got.append(codes)
+        return got
+
+    assert jsloop.run(main) == [
+        ["pause"],
+        [0],
+        [1],
+        [2],
+        ["pause"],
+        [3],
+        ["pause", "resume"],
+        ["ERR_OUT_OF_RANGE", "ERR_OUT_OF_RANGE", "ERR_INVALID_ARG_TYPE"],
+    ]
