@@ -190,6 +190,42 @@ def test_a_one_thread_pool_completes_jobs_in_submission_order(
     assert outcomes(timer_vs_read, files[0]) == {"read timer", "timer read"}
 
 
+def shrunk(program: Callable[..., Any], expected: str, *args: Any) -> Schedule:
+    """The minimal schedule under which ``program`` does not log ``expected``."""
+    failing: list[Schedule] = []
+
+    @settings(PROPERTY, max_examples=100)
+    @given(schedules())
+    def prop(schedule: Schedule) -> None:
+        log: list[str] = []
+        schedule.run(program, log, *args)
+        if " ".join(log) != expected:
+            failing.append(schedule)
+            raise AssertionError(log)
+
+    with pytest.raises(AssertionError):
+        prop()
+    return failing[-1]  # hypothesis replays the minimal failing case last
+
+
+def test_a_race_failure_shrinks_to_one_readable_decision(files: tuple[str, str]) -> None:
+    job = r"job \d+(?: \(\w+\))?"
+    # "b" first: the pool completed one of b's jobs before the matching one of a's
+    assert re.fullmatch(
+        rf"Schedule\(\['pool: {job} before {job}'\]\)", repr(shrunk(two_reads, "a b", *files))
+    )
+    # the timer first: a job of the read was still running when the timer fell due
+    assert re.fullmatch(
+        rf"Schedule\(\['pool: {job} still running at 0 ms'\]\)",
+        repr(shrunk(timer_vs_read, "read timer", files[0])),
+    )
+    # the reply lost to the timeout: no fd was ready at the first poll (the listening
+    # socket's accept and the client's connect), so time moved on to the timeout
+    decisions = shrunk(reply_vs_timeout, "reply").decisions
+    assert 1 <= len(decisions) <= 2
+    assert all(re.fullmatch(r"fd \d+ not ready at 0 ms", d) for d in decisions), decisions
+
+
 # ---------------------------------------------------------------- guarantees still hold
 
 
