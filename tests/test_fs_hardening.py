@@ -364,3 +364,86 @@ def test_threads_are_released_by_an_aborted_read() -> None:
     done.verify()
     assert done.calls == [("ABORT_ERR",)]
     assert threading.active_count() >= 1
+
+
+# -- differential: Node's error objects, field by field -----------------------------------
+
+NODE_ERRORS_JS = r"""
+const fs = require('fs'); const d = process.argv.at(-1);
+const ops = [
+  ['readFile', [d + '/nope']], ['stat', [d + '/nope']], ['lstat', [d + '/nope']],
+  ['rename', [d + '/nope', d + '/b']], ['copyFile', [d + '/nope', d + '/b']],
+  ['rmdir', [d + '/nope']], ['rmdir', [d + '/file']], ['rmdir', [d + '/full']],
+  ['mkdir', [d + '/file']], ['unlink', [d + '/nope']], ['unlink', [d + '/full']],
+  ['readdir', [d + '/file']], ['open', [d + '/nope', 'r']], ['access', [d + '/nope']],
+  ['link', [d + '/file', d + '/file2']], ['symlink', [d + '/file', d + '/file2']],
+  ['readlink', [d + '/file']], ['readFile', [d]], ['writeFile', [d + '/full', 'x']],
+  ['rm', [d + '/nope']], ['chmod', [d + '/nope', 0o644]],
+];
+const out = [];
+let i = 0;
+(function next() {
+  if (i === ops.length) { console.log(JSON.stringify(out)); return; }
+  const [name, args] = ops[i++];
+  fs[name](...args, (err) => {
+    out.push(err ? [name, err.message, err.code, err.errno, err.syscall, err.path ?? null,
+                    err.dest ?? null] : [name, null]);
+    next();
+  });
+})();
+"""
+
+
+def test_error_objects_match_node(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not on PATH")
+
+    def fixture(d: Path) -> None:
+        d.mkdir()
+        (d / "file").write_text("x")
+        (d / "file2").write_text("y")
+        (d / "full").mkdir()
+        (d / "full" / "f").write_text("z")
+
+    fixture(tmp_path / "node")
+    fixture(tmp_path / "py")
+    proc = subprocess.run([node, "-e", NODE_ERRORS_JS, str(tmp_path / "node")],
+                          capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    expected = json.loads(proc.stdout.replace(str(tmp_path / "node"), "<d>"))
+
+    d = str(tmp_path / "py")
+    ops: list[tuple[str, tuple[Any, ...]]] = [
+        ("readFile", (d + "/nope",)), ("stat", (d + "/nope",)), ("lstat", (d + "/nope",)),
+        ("rename", (d + "/nope", d + "/b")), ("copyFile", (d + "/nope", d + "/b")),
+        ("rmdir", (d + "/nope",)), ("rmdir", (d + "/file",)), ("rmdir", (d + "/full",)),
+        ("mkdir", (d + "/file",)), ("unlink", (d + "/nope",)), ("unlink", (d + "/full",)),
+        ("readdir", (d + "/file",)), ("open", (d + "/nope", "r")), ("access", (d + "/nope",)),
+        ("link", (d + "/file", d + "/file2")), ("symlink", (d + "/file", d + "/file2")),
+        ("readlink", (d + "/file",)), ("readFile", (d,)), ("writeFile", (d + "/full", "x")),
+        ("rm", (d + "/nope",)), ("chmod", (d + "/nope", 0o644)),
+    ]
+    got: list[Any] = []
+
+    def main() -> None:
+        def run_op(i: int) -> None:
+            if i == len(ops):
+                return
+            name, args = ops[i]
+
+            def done(err: Any, *_rest: Any) -> None:
+                got.append([name, str(err), err.code, err.errno, err.syscall,
+                            getattr(err, "path", None), getattr(err, "dest", None)]
+                           if err else [name, None])
+                run_op(i + 1)
+
+            getattr(fs, name)(*args, done)
+
+        run_op(0)
+
+    run_bounded(main)
+    assert json.loads(json.dumps(got).replace(d, "<d>")) == expected
