@@ -292,14 +292,15 @@ class _SplitReads:
         w = run.loop.watchers.get(self.fd)
         if not (events & READABLE and w is not None and w.events & READABLE):
             return self.inner(events)
-        n = _bytes_waiting(self.fd)
+        net = run.net_state()
+        if net is None:  # pragma: no cover - jsloop.net without its per-loop buffer
+            return self.inner(events)
+        # (a read takes at most the buffer: more waiting is split anyway)
+        n = min(_bytes_waiting(self.fd), len(net.view))
         sched = run.schedule
         if n < 2 or not sched.choose(1):
             return self.inner(events)
         k = 1 + sched.choose(n - 2)
-        net = run.net_state()
-        if net is None:  # pragma: no cover - jsloop.net without its per-loop buffer
-            return self.inner(events)
         sched.decide(f"fd {self.fd}: deliver {k} of {n} bytes")
         full = net.buf
         net.buf = net.view[:k]  # recv_into reads at most len(buf) bytes
@@ -413,6 +414,8 @@ class _Run:
         yet completed (virtually: a held job still occupies its worker).
         """
         with self.cond:
+            for seq in [s for s, j in self.jobs.items() if not j.finished and not j.work.active]:
+                del self.jobs[seq]  # cancelled while queued: it never occupied a worker
             pending = sorted(self.jobs.values(), key=lambda j: j.no)
         if not any(j.finished for j in pending):
             return False

@@ -359,13 +359,15 @@ def test_a_cancelled_job_completes_with_ecanceled(monkeypatch: pytest.MonkeyPatc
             print, ("never",), lambda r, e: log.append(f"second {e.code}"), syscall="read"
         )
         log.append(f"cancelled {second.cancel()}")
+        pool.submit_req(len, ("abc",), lambda r, e: log.append(f"third {r}"))
         gate.set()
 
     for seed in range(5):
         gate.clear()
         log: list[str] = []
         Schedule.random(seed).run(main, log)
-        assert log == ["cancelled True", "second ECANCELED", "first True"]
+        # one worker: first, then third (the cancelled job never held a worker)
+        assert log == ["cancelled True", "second ECANCELED", "first True", "third 3"]
 
 
 # ---------------------------------------------------------------- FakeTimers, import cost
