@@ -27,18 +27,26 @@ from typing import Any
 from ..stream import Readable
 from ..stream._readable import (
     kDataListening,
+    kDecoder,
+    kEmittedReadable,
     kEnded,
     kEndEmitted,
     kFlowing,
     kHasFlowing,
+    kNeedReadable,
     kReadableListening,
+    kReading,
     kReadingMore,
+    kSync,
 )
-from ..stream._utils import kClosed, kCloseEmitted, kDestroyed
+from ..stream._utils import kClosed, kCloseEmitted, kDestroyed, kErrored
 
 # An ended, empty, untouched body: nothing can observe its 'end'/'close'.
 _UNTOUCHED_BLOCKERS = kFlowing | kHasFlowing | kDestroyed | kReadableListening | kDataListening
 _DISCARDED = kEndEmitted | kDestroyed | kClosed | kCloseEmitted
+# push(None) on a stream nobody listens to, not flowing, empty: the state it leaves.
+_EOF_BLOCKERS = kFlowing | kDecoder | kSync | kEnded | kDestroyed | kErrored
+_EOF_CLEARS = kReading | kNeedReadable | kEmittedReadable
 
 __all__ = ["IncomingMessage"]
 
@@ -172,6 +180,13 @@ class IncomingMessage(Readable):
     def _push_end(self) -> None:
         """The message is complete (Node's parserOnMessageComplete)."""
         self.complete = True
+        state = self._readableState
+        if not self._events and not state.length and not state.bits & _EOF_BLOCKERS:
+            # What push(None) leaves behind when no one listens (onEofChunk, then
+            # emitReadable_ with no 'readable' listener, then a flow() that does not
+            # flow), without the calls.
+            state.bits = (state.bits & ~_EOF_CLEARS) | kEnded
+            return
         self.push(None)
 
     def _dump(self) -> None:
