@@ -24,7 +24,8 @@ from ._duplex import Duplex
 from ._eos import finished, finished_promise
 from ._legacy import Stream
 from ._pipeline import pipeline, pipeline_promise
-from ._readable import Readable, ReadableState
+from ._readable import Readable
+from ._rstate import ReadableState
 from ._transform import PassThrough, Transform
 from ._utils import (
     StreamError,
@@ -36,7 +37,8 @@ from ._utils import (
     isWritable,
     setDefaultHighWaterMark,
 )
-from ._writable import Writable, WritableState
+from ._writable import Writable
+from ._wstate import WritableState
 
 promises = SimpleNamespace(pipeline=pipeline_promise, finished=finished_promise)
 """``require('stream/promises')``: ``pipeline(...)`` and ``finished(stream)`` returning Promises."""

@@ -18,14 +18,16 @@ from typing import Any
 
 from . import _destroy as destroy_impl
 from ._legacy import Stream, merge_options
-from ._readable import Readable, ReadableState, _apply_readable_options
-from ._readable import kEnded as r_kEnded
-from ._readable import kEndEmitted as r_kEndEmitted
+from ._readable import Readable, _apply_readable_options
+from ._rstate import ReadableState
+from ._rstate import kEnded as r_kEnded
+from ._rstate import kEndEmitted as r_kEndEmitted
 from ._utils import kDestroyed
-from ._writable import Writable, WritableState, _apply_writable_options
-from ._writable import kEnded as w_kEnded
-from ._writable import kEnding as w_kEnding
-from ._writable import kFinished as w_kFinished
+from ._writable import Writable, _apply_writable_options
+from ._wstate import WritableState
+from ._wstate import kEnded as w_kEnded
+from ._wstate import kEnding as w_kEnding
+from ._wstate import kFinished as w_kFinished
 
 
 class Duplex(Readable, Writable):

@@ -21,7 +21,7 @@ from ._legacy import prependListener
 
 
 def pipe(src: Any, dest: Any, pipe_opts: Any) -> Any:
-    from ._readable import kEndEmitted, kFlowing, kMultiAwaitDrain
+    from ._rstate import kEndEmitted, kFlowing, kMultiAwaitDrain
 
     state = src._readableState
     if len(state.pipes) == 1 and not state.bits & kMultiAwaitDrain:
@@ -124,7 +124,7 @@ def pipe(src: Any, dest: Any, pipe_opts: Any) -> Any:
 
 
 def _pipe_on_drain(src: Any, dest: Any) -> Any:
-    from ._readable import kDataListening, kMultiAwaitDrain
+    from ._rstate import kDataListening, kMultiAwaitDrain
 
     def pipe_on_drain() -> None:
         state = src._readableState

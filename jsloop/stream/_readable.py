@@ -29,6 +29,27 @@ from ..events import _OnceWrapper
 from ..timers import nextTick
 from . import _destroy as destroy_impl
 from ._legacy import Stream, merge_options, prependListener
+from ._rstate import (
+    ReadableState,
+    _NaN,
+    kDataEmitted,
+    kDataListening,
+    kDecoder,
+    kEmittedReadable,
+    kEnded,
+    kEndEmitted,
+    kFlowing,
+    kHasFlowing,
+    kHasPaused,
+    kMultiAwaitDrain,
+    kNeedReadable,
+    kPaused,
+    kReadableListening,
+    kReading,
+    kReadingMore,
+    kResumeScheduled,
+    kSync,
+)
 from ._utils import (
     CHUNK_TYPES,
     ERR_INVALID_ARG_TYPE,
@@ -36,169 +57,20 @@ from ._utils import (
     ERR_OUT_OF_RANGE,
     ERR_STREAM_PUSH_AFTER_EOF,
     ERR_STREAM_UNSHIFT_AFTER_END_EVENT,
-    ERR_UNKNOWN_ENCODING,
     StringDecoder,
     check_fn,
     decode,
     encode,
-    get_high_water_mark,
     js_option,
     kAutoDestroy,
     kClosed,
     kCloseEmitted,
     kConstructed,
     kDestroyed,
-    kEmitClose,
     kErrored,
     kErrorEmitted,
     kObjectMode,
-    normalize_encoding,
 )
-
-kEnded = 1 << 9
-kEndEmitted = 1 << 10
-kReading = 1 << 11
-kSync = 1 << 12
-kNeedReadable = 1 << 13
-kEmittedReadable = 1 << 14
-kReadableListening = 1 << 15
-kResumeScheduled = 1 << 16
-kMultiAwaitDrain = 1 << 17
-kReadingMore = 1 << 18
-kDataEmitted = 1 << 19
-kDecoder = 1 << 21
-kHasFlowing = 1 << 23
-kFlowing = 1 << 24
-kHasPaused = 1 << 25
-kPaused = 1 << 26
-kDataListening = 1 << 27
-
-_NaN = float("nan")
-
-
-def _flag(bit: int) -> property:
-    def get(self: Any) -> bool:
-        return bool(self.bits & bit)
-
-    def set_(self: Any, value: Any) -> None:
-        if value:
-            self.bits |= bit
-        else:
-            self.bits &= ~bit
-
-    return property(get, set_)
-
-
-class ReadableState:
-    """Node's ``ReadableState``."""
-
-    __slots__ = (
-        "_errored", "awaitDrainWriters", "bits", "buffer", "bufferIndex", "decoder",
-        "defaultEncoding", "encoding", "highWaterMark", "length", "pipes", "readable",
-    )
-
-    def __init__(self, options: dict[str, Any] | None, stream: Any, is_duplex: bool) -> None:
-        bits = kEmitClose | kAutoDestroy | kConstructed | kSync
-        self.defaultEncoding = "utf8"
-        self.decoder: StringDecoder | None = None
-        self.encoding: str | None = None
-        if options:
-            if options.get("objectMode") or (is_duplex and options.get("readableObjectMode")):
-                bits |= kObjectMode
-            self.highWaterMark = get_high_water_mark(
-                options, "readableHighWaterMark", is_duplex, bool(bits & kObjectMode)
-            )
-            if options.get("emitClose") is False:
-                bits &= ~kEmitClose
-            if options.get("autoDestroy") is False:
-                bits &= ~kAutoDestroy
-            enc = options.get("defaultEncoding")
-            if enc is not None:
-                norm = normalize_encoding(enc)
-                if norm is None or norm == "buffer":
-                    raise ERR_UNKNOWN_ENCODING(enc)
-                self.defaultEncoding = norm
-            enc = options.get("encoding")
-            if enc:
-                self.decoder = StringDecoder(enc)
-                self.encoding = self.decoder.encoding
-                bits |= kDecoder
-        else:
-            self.highWaterMark = get_high_water_mark({}, "", False, False)
-        self.bits = bits
-        self.buffer: list[Any] = []
-        self.bufferIndex = 0
-        self.length = 0
-        self.pipes: list[Any] = []
-        self.awaitDrainWriters: Any = None
-        self._errored: Any = None
-        self.readable: bool | None = None
-
-    objectMode = _flag(kObjectMode)
-    ended = _flag(kEnded)
-    endEmitted = _flag(kEndEmitted)
-    reading = _flag(kReading)
-    constructed = _flag(kConstructed)
-    sync = _flag(kSync)
-    needReadable = _flag(kNeedReadable)
-    emittedReadable = _flag(kEmittedReadable)
-    readableListening = _flag(kReadableListening)
-    resumeScheduled = _flag(kResumeScheduled)
-    errorEmitted = _flag(kErrorEmitted)
-    emitClose = _flag(kEmitClose)
-    autoDestroy = _flag(kAutoDestroy)
-    destroyed = _flag(kDestroyed)
-    closed = _flag(kClosed)
-    closeEmitted = _flag(kCloseEmitted)
-    multiAwaitDrain = _flag(kMultiAwaitDrain)
-    readingMore = _flag(kReadingMore)
-    dataEmitted = _flag(kDataEmitted)
-
-    @property
-    def errored(self) -> Any:
-        return self._errored if self.bits & kErrored else None
-
-    @errored.setter
-    def errored(self, value: Any) -> None:
-        if value:
-            self._errored = value
-            self.bits |= kErrored
-        else:
-            self.bits &= ~kErrored
-
-    @property
-    def flowing(self) -> bool | None:
-        return bool(self.bits & kFlowing) if self.bits & kHasFlowing else None
-
-    @flowing.setter
-    def flowing(self, value: Any) -> None:
-        if value is None:
-            self.bits &= ~(kHasFlowing | kFlowing)
-        elif value:
-            self.bits |= kHasFlowing | kFlowing
-        else:
-            self.bits = (self.bits | kHasFlowing) & ~kFlowing
-
-    @property
-    def paused(self) -> bool:
-        return bool(self.bits & kPaused)
-
-    @paused.setter
-    def paused(self, value: Any) -> None:
-        self.bits |= kHasPaused
-        if value:
-            self.bits |= kPaused
-        else:
-            self.bits &= ~kPaused
-
-    @property
-    def pipesCount(self) -> int:
-        return len(self.pipes)
-
-    def on_constructed(self, stream: Any) -> None:
-        if self.bits & kNeedReadable:
-            maybe_read_more(stream, self)
-
 
 # -- push / unshift ----------------------------------------------------------------------
 
@@ -883,4 +755,25 @@ def _apply_readable_options(self: Any, opts: dict[str, Any]) -> None:
         self._construct = js_option(fn, 1)
 
 
-__all__ = ["Readable", "ReadableState", "prependListener"]
+__all__ = [
+    "Readable",
+    "ReadableState",
+    "kDataEmitted",
+    "kDataListening",
+    "kDecoder",
+    "kEmittedReadable",
+    "kEndEmitted",
+    "kEnded",
+    "kFlowing",
+    "kHasFlowing",
+    "kHasPaused",
+    "kMultiAwaitDrain",
+    "kNeedReadable",
+    "kPaused",
+    "kReadableListening",
+    "kReading",
+    "kReadingMore",
+    "kResumeScheduled",
+    "kSync",
+    "prependListener",
+]

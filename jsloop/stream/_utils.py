@@ -37,6 +37,79 @@ kErrored = 1 << 7
 kConstructed = 1 << 8
 
 
+def flag_property(bit: int) -> property:
+    """A bool property over one bit of ``self.bits`` (Node's ``makeBitMapDescriptor``)."""
+
+    def get(self: Any) -> bool:
+        return bool(self.bits & bit)
+
+    def set_(self: Any, value: Any) -> None:
+        if value:
+            self.bits |= bit
+        else:
+            self.bits &= ~bit
+
+    return property(get, set_)
+
+
+class StateBase:
+    """What ReadableState and WritableState share: the ``bits`` word, the bits 0..8
+    and the ``errored`` value (Node defines these on both states)."""
+
+    __slots__ = ("_errored", "bits")
+
+    bits: int
+    _errored: Any
+
+    objectMode = flag_property(kObjectMode)
+    errorEmitted = flag_property(kErrorEmitted)
+    autoDestroy = flag_property(kAutoDestroy)
+    emitClose = flag_property(kEmitClose)
+    destroyed = flag_property(kDestroyed)
+    closed = flag_property(kClosed)
+    closeEmitted = flag_property(kCloseEmitted)
+    constructed = flag_property(kConstructed)
+
+    @property
+    def errored(self) -> Any:
+        return self._errored if self.bits & kErrored else None
+
+    @errored.setter
+    def errored(self, value: Any) -> None:
+        if value:
+            self._errored = value
+            self.bits |= kErrored
+        else:
+            self.bits &= ~kErrored
+
+
+def parse_common_options(
+    options: dict[str, Any] | None, is_duplex: bool, side: str, bits: int
+) -> tuple[int, int, str]:
+    """The options both states read: returns (bits, highWaterMark, defaultEncoding).
+
+    ``side`` is 'readable' or 'writable' (for ``readableObjectMode``,
+    ``writableHighWaterMark``...).
+    """
+    if not options:
+        return bits, _default_hwm[0], "utf8"
+    if options.get("objectMode") or (is_duplex and options.get(side + "ObjectMode")):
+        bits |= kObjectMode
+    hwm = get_high_water_mark(options, side + "HighWaterMark", is_duplex, bool(bits & kObjectMode))
+    if options.get("emitClose") is False:
+        bits &= ~kEmitClose
+    if options.get("autoDestroy") is False:
+        bits &= ~kAutoDestroy
+    default_encoding = "utf8"
+    enc = options.get("defaultEncoding")
+    if enc is not None:
+        norm = normalize_encoding(enc)
+        if norm is None or norm == "buffer":
+            raise ERR_UNKNOWN_ENCODING(enc)
+        default_encoding = norm
+    return bits, hwm, default_encoding
+
+
 def nop(*_args: Any) -> None:
     """The do-nothing write callback (compared by identity, as Node's ``nop``)."""
 

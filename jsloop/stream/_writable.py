@@ -40,206 +40,41 @@ from ._utils import (
     ERR_UNKNOWN_ENCODING,
     check_fn,
     encode,
-    get_high_water_mark,
-    is_encoding,
     js_option,
     kAutoDestroy,
     kClosed,
     kCloseEmitted,
     kConstructed,
     kDestroyed,
-    kEmitClose,
     kErrored,
     kErrorEmitted,
     kObjectMode,
     nop,
     normalize_encoding,
 )
-
-kSync = 1 << 9
-kFinalCalled = 1 << 10
-kNeedDrain = 1 << 11
-kEnding = 1 << 12
-kFinished = 1 << 13
-kDecodeStrings = 1 << 14
-kWriting = 1 << 15
-kBufferProcessing = 1 << 16
-kPrefinished = 1 << 17
-kAllBuffers = 1 << 18
-kAllNoop = 1 << 19
-kOnFinished = 1 << 20
-kHasWritable = 1 << 21
-kWritable = 1 << 22
-kCorked = 1 << 23
-kExpectWriteCb = 1 << 26
-kAfterWritePending = 1 << 28
-kEnded = 1 << 30
-
-
-def _flag(bit: int) -> property:
-    def get(self: Any) -> bool:
-        return bool(self.bits & bit)
-
-    def set_(self: Any, value: Any) -> None:
-        if value:
-            self.bits |= bit
-        else:
-            self.bits &= ~bit
-
-    return property(get, set_)
-
-
-class WriteReq:
-    """One buffered write (Node's ``{chunk, encoding, callback}``)."""
-
-    __slots__ = ("callback", "chunk", "encoding")
-
-    def __init__(self, chunk: Any, encoding: str, callback: Any) -> None:
-        self.chunk = chunk
-        self.encoding = encoding
-        self.callback = callback
-
-    def __getitem__(self, key: str) -> Any:
-        return getattr(self, key)
-
-    def __repr__(self) -> str:
-        return f"WriteReq({self.chunk!r}, {self.encoding!r})"
-
-
-class Chunks(list[Any]):
-    """The list ``_writev`` receives; ``allBuffers`` says whether every chunk is bytes."""
-
-    allBuffers = True
-
-
-class WritableState:
-    """Node's ``WritableState``."""
-
-    __slots__ = (
-        "_buffered", "_default_encoding", "_errored", "_on_finished", "_writable_flag",
-        "after_tick", "bits", "bufferedIndex", "corked", "highWaterMark", "length",
-        "onwrite", "pendingcb", "writecb", "writelen",
-    )
-
-    def __init__(self, options: dict[str, Any] | None, stream: Any, is_duplex: bool) -> None:
-        bits = kSync | kConstructed | kEmitClose | kAutoDestroy | kDecodeStrings
-        self._default_encoding = "utf8"
-        if options:
-            if options.get("objectMode") or (is_duplex and options.get("writableObjectMode")):
-                bits |= kObjectMode
-            self.highWaterMark = get_high_water_mark(
-                options, "writableHighWaterMark", is_duplex, bool(bits & kObjectMode)
-            )
-            if options.get("decodeStrings") is False:
-                bits &= ~kDecodeStrings
-            if options.get("emitClose") is False:
-                bits &= ~kEmitClose
-            if options.get("autoDestroy") is False:
-                bits &= ~kAutoDestroy
-            enc = options.get("defaultEncoding")
-            if enc is not None:
-                norm = normalize_encoding(enc)
-                if norm is None or norm == "buffer":
-                    raise ERR_UNKNOWN_ENCODING(enc)
-                self._default_encoding = norm
-        else:
-            self.highWaterMark = get_high_water_mark({}, "", False, False)
-        self.bits = bits
-        self.length = 0
-        self.corked = 0
-        self.onwrite = _OnWrite(stream)
-        self.writelen = 0
-        self.writecb: Any = nop
-        self._buffered: list[Any] | None = None
-        self.bufferedIndex = 0
-        self.pendingcb = 0
-        self._errored: Any = None
-        self._on_finished: list[Any] | None = None
-        self.after_tick: _AfterWriteTick | None = None
-        self._writable_flag: Any = None
-        self._reset_buffer()
-
-    def _reset_buffer(self) -> None:
-        self._buffered = None
-        self.bufferedIndex = 0
-        self.bits = (self.bits | kAllBuffers | kAllNoop)
-
-    objectMode = _flag(kObjectMode)
-    finalCalled = _flag(kFinalCalled)
-    needDrain = _flag(kNeedDrain)
-    ending = _flag(kEnding)
-    ended = _flag(kEnded)
-    finished = _flag(kFinished)
-    destroyed = _flag(kDestroyed)
-    decodeStrings = _flag(kDecodeStrings)
-    writing = _flag(kWriting)
-    sync = _flag(kSync)
-    bufferProcessing = _flag(kBufferProcessing)
-    constructed = _flag(kConstructed)
-    prefinished = _flag(kPrefinished)
-    errorEmitted = _flag(kErrorEmitted)
-    emitClose = _flag(kEmitClose)
-    autoDestroy = _flag(kAutoDestroy)
-    closed = _flag(kClosed)
-    closeEmitted = _flag(kCloseEmitted)
-    allBuffers = _flag(kAllBuffers)
-    allNoop = _flag(kAllNoop)
-
-    @property
-    def errored(self) -> Any:
-        return self._errored if self.bits & kErrored else None
-
-    @errored.setter
-    def errored(self, value: Any) -> None:
-        if value:
-            self._errored = value
-            self.bits |= kErrored
-        else:
-            self.bits &= ~kErrored
-
-    @property
-    def writable(self) -> bool | None:
-        if self.bits & kHasWritable:
-            return bool(self.bits & kWritable)
-        return None
-
-    @writable.setter
-    def writable(self, value: Any) -> None:
-        if value is None:
-            self.bits &= ~(kHasWritable | kWritable)
-        elif value:
-            self.bits |= kHasWritable | kWritable
-        else:
-            self.bits = (self.bits | kHasWritable) & ~kWritable
-
-    @property
-    def defaultEncoding(self) -> str:
-        return self._default_encoding
-
-    @defaultEncoding.setter
-    def defaultEncoding(self, value: str) -> None:
-        self._default_encoding = value
-
-    @property
-    def buffered(self) -> list[Any]:
-        return self._buffered if self._buffered is not None else []
-
-    def getBuffer(self) -> list[Any]:
-        if self._buffered is None:
-            return []
-        return self._buffered[self.bufferedIndex:]
-
-    @property
-    def bufferedRequestCount(self) -> int:
-        if self._buffered is None:
-            return 0
-        return len(self._buffered) - self.bufferedIndex
-
-    def on_constructed(self, stream: Any) -> None:
-        if not self.bits & kWriting:
-            clear_buffer(stream, self)
-        if self.bits & kEnding:
-            finish_maybe(stream, self, False)
+from ._wstate import (
+    Chunks,
+    WritableState,
+    WriteReq,
+    kAfterWritePending,
+    kAllBuffers,
+    kAllNoop,
+    kBufferProcessing,
+    kCorked,
+    kDecodeStrings,
+    kEnded,
+    kEnding,
+    kExpectWriteCb,
+    kFinalCalled,
+    kFinished,
+    kHasWritable,
+    kNeedDrain,
+    kOnFinished,
+    kPrefinished,
+    kSync,
+    kWritable,
+    kWriting,
+)
 
 
 class _OnWrite:
@@ -811,4 +646,25 @@ def _apply_writable_options(self: Any, opts: dict[str, Any]) -> None:
         self._construct = js_option(fn, 1)
 
 
-__all__ = ["Writable", "WritableState", "is_encoding"]
+__all__ = [
+    "Writable",
+    "WritableState",
+    "kAfterWritePending",
+    "kAllBuffers",
+    "kAllNoop",
+    "kBufferProcessing",
+    "kCorked",
+    "kDecodeStrings",
+    "kEnded",
+    "kEnding",
+    "kExpectWriteCb",
+    "kFinalCalled",
+    "kFinished",
+    "kHasWritable",
+    "kNeedDrain",
+    "kOnFinished",
+    "kPrefinished",
+    "kSync",
+    "kWritable",
+    "kWriting",
+]
