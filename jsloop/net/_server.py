@@ -67,6 +67,7 @@ class Server(EventEmitter):
         "_connections",
         "_family",
         "_listen_req",
+        "_lookup",
         "_loop",
         "_net",
         "_path",
@@ -98,6 +99,7 @@ class Server(EventEmitter):
         self._backoff: Timeout | None = None
         self._refed = True
         self._listen_req: Req | None = None  # a listen waiting for its lookup
+        self._lookup: Req | None = None  # that lookup
         self.allowHalfOpen = bool(options.get("allowHalfOpen", False))
         self.pauseOnConnect = bool(options.get("pauseOnConnect", False))
         self.noDelay = bool(options.get("noDelay", False))
@@ -162,14 +164,13 @@ class Server(EventEmitter):
                            ipv6_only: bool) -> None:
         from .. import dns
 
-        def found(result: Any) -> None:
-            self._listen_looked_up(req, result["address"], port, backlog, ipv6_only)
-
-        def failed(err: BaseException) -> None:
-            if self._take_listen_req(req):
+        def done(result: Any, err: BaseException | None) -> None:
+            if err is None:
+                self._listen_looked_up(req, result["address"], port, backlog, ipv6_only)
+            elif self._take_listen_req(req):
                 self.emit("error", err)
 
-        dns.lookup(host).then(found, failed)
+        self._lookup = dns.lookup_request(host, done=done)
 
     def _take_listen_req(self, req: Req) -> bool:
         """Complete the listen's request; False if close() (or a newer listen) cancelled it."""
@@ -345,6 +346,9 @@ class Server(EventEmitter):
             # Node: a close() before the lookup finished means the server never listens.
             self._listen_req.complete(None)
             self._listen_req = None
+            if self._lookup is not None:
+                self._lookup.cancel()  # withdrawn if still queued
+                self._lookup = None
         if self._sock is not None:
             self._end_back_off()
             self._release_fd()

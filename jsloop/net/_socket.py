@@ -815,24 +815,35 @@ class Socket(SocketInfo, EventEmitter):
     def _cancel_connects(self) -> None:
         reqs = self._opts.pop("_reqs", None) if self._opts else None
         for req in reqs or ():
-            req.complete(None)
+            if req.syscall == "getaddrinfo":
+                req.cancel()  # withdrawn if still queued; a running one is ignored
+            else:
+                req.complete(None)
 
     def _lookup_and_connect(self, req: Req, host: str, port: int, family: Any) -> None:
         from .. import dns
 
-        def found(result: Any) -> None:
+        if isinstance(family, bool) or family not in (0, 4, 6):
+            raise NodeTypeError(
+                f"The argument 'family' must be one of: 0, 4, 6. Received {family!r}",
+                "ERR_INVALID_ARG_VALUE")
+
+        def done(result: Any, err: BaseException | None) -> None:
+            reqs = self._opts.get("_reqs") if self._opts else None
+            if reqs is not None and lookup in reqs:
+                reqs.remove(lookup)
             if not req.active:
+                return  # destroyed meanwhile (or ECANCELED)
+            if err is not None:
+                self._finish_req(req)
+                self.emit("lookup", err, None, None, host)
+                self.destroy(err)
                 return
             self.emit("lookup", None, result["address"], result["family"], host)
             self._start_connect(req, result["address"], port)
 
-        def failed(err: BaseException) -> None:
-            if not self._finish_req(req):
-                return
-            self.emit("lookup", err, None, None, host)
-            self.destroy(err)
-
-        dns.lookup(host, family).then(found, failed)
+        lookup = dns.lookup_request(host, family, done=done)
+        self._opts["_reqs"].append(lookup)  # type: ignore[index]
 
     def _start_connect(self, req: Req, host: str, port: int) -> None:
         if not self._finish_req(req):
