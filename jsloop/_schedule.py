@@ -97,6 +97,7 @@ __all__ = ["MAX_HOLDS", "SETTLE_TIMEOUT_S", "Schedule"]
 SETTLE_TIMEOUT_S = 2.0  # longest real wait for a pool job before a decision
 MAX_HOLDS = 8  # polls a finished job may be held back ("still running")
 MAX_DECISIONS = 2000  # later open choices take the default (bounds hypothesis' data)
+MAX_DELAY_MS = 1000.0  # how late (virtual ms) a ready fd or finished job may still arrive
 
 ChoiceSource = Callable[[int], int]  # hi -> an integer in [0, hi]
 
@@ -109,10 +110,16 @@ class Schedule:
     (``schedule.choices`` of an earlier run); ``jsloop.testing.schedules()``
     the hypothesis strategy. The choices drawn by the first run are kept, so
     running the same schedule again makes the same decisions.
+
+    ``max_delay_ms``: how long (virtual time) a ready fd or a finished pool job
+    may be held back so that timers run first -- a slow network or disk, not a
+    dead one. With a 30 s housekeeping timer armed, a peer is never made 30 s
+    late; a 100 ms reply timeout can lose the race.
     """
 
     __slots__ = (
         "_after_run", "_choices", "_pos", "_runs", "_source", "decisions", "max_decisions",
+        "max_delay_ms",
     )
 
     def __init__(
@@ -122,6 +129,7 @@ class Schedule:
         source: ChoiceSource | None = None,
         after_run: Callable[[Schedule], Any] | None = None,
         max_decisions: int = MAX_DECISIONS,
+        max_delay_ms: float = MAX_DELAY_MS,
     ) -> None:
         self._choices = [int(c) for c in choices]
         self._source = source
@@ -129,18 +137,21 @@ class Schedule:
         self._pos = 0
         self._runs = 0
         self.max_decisions = max_decisions
+        self.max_delay_ms = max_delay_ms
         self.decisions: list[str] = []
 
     @classmethod
-    def random(cls, seed: int | str | None = None) -> Schedule:
+    def random(cls, seed: int | str | None = None, *,
+               max_delay_ms: float = MAX_DELAY_MS) -> Schedule:
         """A schedule drawing its choices from ``random.Random(seed)``."""
         rng = random.Random(seed)
-        return cls(source=lambda hi: rng.randint(0, hi))
+        return cls(source=lambda hi: rng.randint(0, hi), max_delay_ms=max_delay_ms)
 
     @classmethod
-    def replay(cls, choices: Iterable[int]) -> Schedule:
+    def replay(cls, choices: Iterable[int], *,
+               max_delay_ms: float = MAX_DELAY_MS) -> Schedule:
         """The schedule that makes ``choices`` (then the default order)."""
-        return cls(choices)
+        return cls(choices, max_delay_ms=max_delay_ms)
 
     @property
     def choices(self) -> tuple[int, ...]:
@@ -224,7 +235,7 @@ class Schedule:
 class _Job:
     """A pool job as the schedule sees it: finished (on its worker) or not, held or not."""
 
-    __slots__ = ("args", "detached", "finished", "holds", "name", "no", "work")
+    __slots__ = ("args", "detached", "finished", "holds", "name", "no", "seen_ms", "work")
 
     def __init__(self, work: Work) -> None:
         self.work = work
@@ -234,6 +245,7 @@ class _Job:
         self.finished = False
         self.detached = False  # ran past SETTLE_TIMEOUT_S: no longer waited for
         self.holds = 0
+        self.seen_ms = -1.0  # virtual time the schedule first saw it finished
         self.args: tuple[Any, ...] = ()
 
 
@@ -341,7 +353,8 @@ class _Run:
         # Watchers in creation order: the batch's canonical order. Not fd numbers:
         # a file a worker opens meanwhile shifts them from run to run.
         self.born: dict[Any, int] = {}
-        self.deferred: dict[Any, int] = {}  # watcher -> polls it was held back in a row
+        # watcher -> (polls it was held back in a row, virtual ms it was first ready)
+        self.deferred: dict[Any, tuple[int, float]] = {}
 
     def install(self, loop: Any) -> None:
         self.loop = loop
@@ -421,13 +434,19 @@ class _Run:
             return False
         sched = self.schedule
         size = self.pool.size if self.pool is not None else 1
+        now = self.now_ms()
+        for j in pending:
+            if j.finished and j.seen_ms < 0:
+                j.seen_ms = now
         released = 0
         cands: list[_Job] = []
         while True:
             cands = [j for j in pending[:size] if j.finished]
             if not cands:
                 break
-            may_stop = (can_hold_all or released) and all(j.holds < MAX_HOLDS for j in cands)
+            may_stop = (can_hold_all or released) and all(
+                j.holds < MAX_HOLDS and self.may_wait(j.seen_ms) for j in cands
+            )
             i = sched.choose(len(cands) if may_stop else len(cands) - 1)
             if i == len(cands):
                 break  # the rest are still running
@@ -449,6 +468,15 @@ class _Run:
     def elapsed(self) -> float:
         """Virtual ms since the run started (decisions say when they were taken)."""
         return (self.clock.now_ns() - self.t0) / 1_000_000
+
+    def now_ms(self) -> float:
+        return self.clock.now_ns() / 1_000_000
+
+    def may_wait(self, since_ms: float) -> bool:
+        """May what arrived at ``since_ms`` still be held back? Not if the timer
+        that would then run is due more than ``max_delay_ms`` after it."""
+        due = self.loop.uv_timer_due
+        return due is None or due - since_ms <= self.schedule.max_delay_ms
 
     # -- the poll batch ------------------------------------------------------------
 
@@ -492,12 +520,13 @@ class _Run:
         sched = self.schedule
         watchers = self.loop.watchers
         deferred = self.deferred
+        now = self.now_ms()
         keep: list[tuple[int, int]] = []
         for entry in items:
             w = watchers.get(entry[0])
-            times = deferred.pop(w, 0)
-            if times < MAX_HOLDS and sched.choose(1):
-                deferred[w] = times + 1
+            times, since = deferred.pop(w, (0, now))
+            if times < MAX_HOLDS and self.may_wait(since) and sched.choose(1):
+                deferred[w] = (times + 1, since)
                 sched.decide(f"fd {entry[0]} not ready at {self.elapsed():g} ms")
             else:
                 keep.append(entry)

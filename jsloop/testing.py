@@ -46,7 +46,9 @@ if TYPE_CHECKING:
 __all__ = ["FakeTimers", "Schedule", "StepClock", "schedules"]
 
 
-def schedules(max_decisions: int = 1000) -> SearchStrategy[Schedule]:
+def schedules(
+    max_decisions: int = 1000, max_delay_ms: float = 1000.0
+) -> SearchStrategy[Schedule]:
     """A hypothesis strategy of ``Schedule``s: ``@given(schedules())``, then
     ``schedule.run(main, *args)`` in the test.
 
@@ -54,7 +56,9 @@ def schedules(max_decisions: int = 1000) -> SearchStrategy[Schedule]:
     shrinking towards 0 (the default order); a failing test case ends at the
     fewest non-default decisions, which the run also reports as a hypothesis
     note (``schedule: Schedule([...])``). At most ``max_decisions`` choices
-    per run are drawn; later ones take the default.
+    per run are drawn; later ones take the default. ``max_delay_ms`` bounds
+    how late a ready fd or a finished pool job may arrive so that a timer
+    runs first (see ``Schedule``).
     """
     from hypothesis import strategies as st
 
@@ -78,7 +82,10 @@ def schedules(max_decisions: int = 1000) -> SearchStrategy[Schedule]:
             value: int = draw(strategy)
             return value
 
-        return Schedule(source=source, after_run=after_run, max_decisions=max_decisions)
+        return Schedule(
+            source=source, after_run=after_run, max_decisions=max_decisions,
+            max_delay_ms=max_delay_ms,
+        )
 
     strategy: SearchStrategy[Schedule] = build()
     return strategy

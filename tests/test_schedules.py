@@ -154,8 +154,8 @@ def test_split_decisions_read_as_steps() -> None:
         assert fd.startswith("fd ") and 1 <= int(k) < int(n) <= len(MESSAGE), d
 
 
-def reply_vs_timeout(log: list[str]) -> None:
-    """A client waits 100 ms for an echo; a slow network may let the timeout win."""
+def reply_vs_timeout(log: list[str], timeout_ms: int = 100) -> None:
+    """A client waits ``timeout_ms`` for an echo; a slow network may let the timeout win."""
     def on_connection(conn: net.Socket) -> None:
         conn.on("data", conn.write)
         conn.on("error", lambda err: None)  # the client may hang up first
@@ -171,7 +171,7 @@ def reply_vs_timeout(log: list[str]) -> None:
                 sock.destroy()
                 server.close()
 
-        timer = setTimeout(lambda: finish("timeout"), 100)
+        timer = setTimeout(lambda: finish("timeout"), timeout_ms)
         sock.on("data", lambda d: (jsloop.clearTimeout(timer), finish("reply")))
 
     server.listen(0, "127.0.0.1", listening)
@@ -179,6 +179,18 @@ def reply_vs_timeout(log: list[str]) -> None:
 
 def test_a_timer_races_socket_io() -> None:
     assert outcomes(reply_vs_timeout) == {"reply", "timeout"}
+
+
+def test_a_peer_is_slow_but_not_dead() -> None:
+    # By default a ready fd is held back at most 1000 virtual ms: a 5 s timeout never
+    # fires before the echo; a schedule allowed to be slower can make it.
+    assert outcomes(reply_vs_timeout, 5000, examples=30) == {"reply"}
+    seen = set()
+    for seed in range(30):
+        log: list[str] = []
+        Schedule.random(seed, max_delay_ms=10_000).run(reply_vs_timeout, log, 5000)
+        seen.add(" ".join(log))
+    assert seen == {"reply", "timeout"}
 
 
 def test_a_one_thread_pool_completes_jobs_in_submission_order(
