@@ -251,7 +251,10 @@ class ThreadPool:
                     return  # the loop is gone: nobody can observe this result
                 # Under the lock: shutdown() (which runs before the loop closes
                 # its wakeup fd) cannot slip in between the check and the post.
-                loop.post(_complete, loop, work, result, error)
+                try:
+                    loop.post(_complete, loop, work, result, error)
+                except RuntimeError:
+                    return  # the loop closed before it shut the pool down: same thing
 
 
 def _complete(loop: Any, work: Work, result: Any, error: BaseException | None) -> None:

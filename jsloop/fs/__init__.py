@@ -69,13 +69,15 @@ def _dual(op: Callable[..., None], promise_fn: Callable[..., Any], *,
     (``results=0``), ``(err, result)``, or ``(err, bytes, buffer)`` for read/write
     (``results=2``); on error the result slots are None.
     """
-    max_args = _positional_count(op)
+    max_args, required = _positional_count(op)
 
     def call(*args: Any, **kw: Any) -> Any:
         callback = kw.pop("callback", None)
         if callback is None and args and (callable(args[-1]) or len(args) > max_args):
             callback, args = args[-1], args[:-1]
             ensure_callable(callback, "cb")  # one argument too many: Node's callback check
+        if len(args) < required:  # JS passes undefined: let the op reject it with Node's error
+            args = (*args, *(None,) * (required - len(args)))
         if callback is None:
             return promise_fn(*args, **kw)
         if fd_ok:
@@ -102,9 +104,11 @@ def _dual(op: Callable[..., None], promise_fn: Callable[..., Any], *,
     return call
 
 
-def _positional_count(op: Callable[..., Any]) -> int:
-    params = inspect.signature(op).parameters.values()
-    return sum(p.kind is p.POSITIONAL_OR_KEYWORD for p in params)
+def _positional_count(op: Callable[..., Any]) -> tuple[int, int]:
+    """How many positional parameters ``op`` takes, and how many of them are required."""
+    params = [p for p in inspect.signature(op).parameters.values()
+              if p.kind is p.POSITIONAL_OR_KEYWORD]
+    return len(params), sum(p.default is p.empty for p in params)
 
 
 def _promise_of(op: Callable[..., None]) -> Callable[..., Any]:

@@ -687,7 +687,10 @@ def write_payload(data: Any, offset: Any, length: Any, position: Any, encoding: 
     if isinstance(offset, dict):
         opts = offset
         offset, length, position = opts.get("offset"), opts.get("length"), opts.get("position")
-    view = memoryview(c.check_data(data, None)).cast("B")
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise invalid_arg_type(
+            "buffer", "of type string or an instance of Buffer, TypedArray, or DataView", data)
+    view = memoryview(data).cast("B")
     start = offset or 0
     end = len(view) if length is None else start + length
     if start < 0 or end > len(view) or end < start:

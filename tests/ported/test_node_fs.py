@@ -8,6 +8,7 @@ up or check files, and left out where they test the sync API itself. Streams as
 out (jsloop does not have them); what is kept is checked as Node checks it.
 """
 
+# ruff: noqa: RUF001
 from __future__ import annotations
 
 import errno
@@ -890,5 +891,261 @@ def test_rm(tmp_path: Path, must: Any) -> None:
 
     def check(ok: bool) -> None:
         assert ok
+
+    run(main)
+
+
+# test-fs-write-file.js's text, verbatim (full-width punctuation included)
+CHINESE = (
+    "南越国是前203年至前111年存在于岭南地区的一个国家，国都位于番禺，疆域包括今天中国的广东、"
+    "广西两省区的大部份地区，福建省、湖南、贵州、云南的一小部份地区和越南的北部。"
+    "南越国是秦朝灭亡后，由南海郡尉赵佗于前203年起兵兼并桂林郡和象郡后建立。"
+    "前196年和前179年，南越国曾先后两次名义上臣属于西汉，成为西汉的“外臣”。前112年，"
+    "南越国末代君主赵建德与西汉发生战争，被汉武帝于前111年所灭。南越国共存在93年，"
+    "历经五代君主。南越国是岭南地区的第一个有记载的政权国家，采用封建制和郡县制并存的制度，"
+    "它的建立保证了秦末乱世岭南地区社会秩序的稳定，有效的改善了岭南地区落后的政治、##济现状。\n"
+)
+
+
+def test_readfile(tmp_path: Path, must: Any) -> None:
+    """test/parallel/test-fs-readfile.js"""
+    import random
+
+    infos = []
+    for name, length in (("1K", 1024), ("64K", 64 * 1024), ("64KLessOne", 64 * 1024 - 1),
+                         ("1M", 1024 * 1024), ("1MPlusOne", 1024 * 1024 + 1)):
+        contents = bytearray(length)
+        for offset in range(0, length, 512):
+            n = min(512, length - offset)
+            contents[offset:offset + n] = bytes([random.randrange(256)]) * n
+        path = tmp_path / f"readfile-{name}.txt"
+        path.write_bytes(contents)
+        infos.append((str(path), bytes(contents)))
+    too_large = tmp_path / "readfile-too-large.txt"
+    too_large.write_bytes(b"")
+    try:
+        os.truncate(too_large, 2**31 - 1 + 1)  # sparse
+        sparse = True
+    except OSError:
+        sparse = False
+
+    def main() -> None:
+        for name, contents in infos:
+            fs.readFile(name, must.call(
+                lambda err, buf, contents=contents: check(err is None and buf == contents)))
+        if sparse:
+            fs.readFile(str(too_large), must.call(
+                lambda err: check(err.code == "ERR_FS_FILE_TOO_LARGE"
+                                  and isinstance(err, ValueError))))
+        fs.readFile(infos[0][0], {"signal": jsloop.AbortSignal.abort()}, must.call(
+            lambda err, buf: check(type(err).__name__ == "AbortError")))
+        controller = jsloop.AbortController()
+        fs.readFile(infos[0][0], {"signal": controller.signal}, must.call(
+            lambda err, buf: check(type(err).__name__ == "AbortError")))
+        jsloop.nextTick(controller.abort)
+        with pytest.raises(TypeError) as info:
+            fs.readFile(infos[0][0], {"signal": "hello"}, must.not_call())
+        assert info.value.code == "ERR_INVALID_ARG_TYPE"  # type: ignore[attr-defined]
+
+    def check(ok: bool) -> None:
+        assert ok
+
+    run(main)
+
+
+def test_write_file(tmp_path: Path, must: Any) -> None:
+    """test/parallel/test-fs-write-file.js"""
+    size = len(CHINESE.encode())
+
+    def main() -> None:
+        f1 = str(tmp_path / "test.txt")
+        fs.writeFile(f1, CHINESE, must.call(lambda err: (check(err is None), fs.readFile(
+            f1, must.call(lambda e, buf: check(e is None and len(buf) == size))))))
+        f2 = str(tmp_path / "test2.txt")
+        fs.writeFile(f2, CHINESE.encode(), must.call(lambda err: (check(err is None), fs.readFile(
+            f2, must.call(lambda e, buf: check(e is None and len(buf) == size))))))
+        f4 = str(tmp_path / "test4.txt")
+
+        def opened(err: Any, fd: int) -> None:
+            def written(err: Any) -> None:
+                assert err is None
+                fs.close(fd, must.call(lambda e: (check(e is None), fs.readFile(
+                    f4, must.call(lambda e2, buf: check(len(buf) == size))))))
+
+            fs.writeFile(fd, CHINESE, must.call(written))
+
+        fs.open(f4, "w+", must.call(opened))
+
+        controller = jsloop.AbortController()
+        fs.writeFile(str(tmp_path / "test3.txt"), CHINESE, {"signal": controller.signal},
+                     must.call(lambda err: check(type(err).__name__ == "AbortError")))
+        controller.abort()
+        controller2 = jsloop.AbortController()
+        fs.writeFile(str(tmp_path / "test5.txt"), CHINESE, {"signal": controller2.signal},
+                     must.call(lambda err: check(type(err).__name__ == "AbortError")))
+        jsloop.nextTick(controller2.abort)
+        (tmp_path / "test6.txt").write_text("")
+        fs.writeFile(str(tmp_path / "test6.txt"), CHINESE, {"flag": "r"}, must.call(
+            lambda err: check("EBADF" in str(err))))
+
+    def check(ok: bool) -> None:
+        assert ok
+
+    run(main)
+
+
+def test_append_file(tmp_path: Path, must: Any) -> None:
+    """test/parallel/test-fs-append-file.js"""
+    current = "ABCD"
+    size = len(CHINESE.encode())
+
+    def main() -> None:
+        def appended(path: Path, expected: int) -> Any:
+            return must.call(lambda err: (check(err is None), fs.readFile(
+                str(path), must.call(lambda e, buf: check(len(buf) == expected)))))
+
+        p = tmp_path / "append.txt"
+        fs.appendFile(str(p), CHINESE, appended(p, size))
+        p2 = tmp_path / "append-promise.txt"
+        fsp.appendFile(str(p2), CHINESE).then(lambda _v: fsp.readFile(str(p2))).then(
+            must.call(lambda buf: check(len(buf) == size)))
+        p3 = tmp_path / "append-non-empty.txt"
+        p3.write_text(current)
+        fs.appendFile(str(p3), CHINESE, appended(p3, size + 4))
+        p4 = tmp_path / "append-buffer.txt"
+        p4.write_text(current)
+        fs.appendFile(str(p4), CHINESE.encode(), appended(p4, size + 4))
+        bad_target = tmp_path / "append-invalid-data.txt"
+        for data in [False, 5, {}, None]:
+            with pytest.raises(TypeError) as info:
+                fs.appendFile(str(bad_target), data, must.not_call())
+            assert info.value.code == "ERR_INVALID_ARG_TYPE"  # type: ignore[attr-defined]
+            assert '"data"' in str(info.value)
+            fsp.appendFile(str(bad_target), data).then(must.not_call(), must.call(
+                lambda e: check(e.code == "ERR_INVALID_ARG_TYPE")))
+        p5 = tmp_path / "append-descriptors.txt"
+        p5.write_text(current)
+
+        def opened(err: Any, fd: int) -> None:
+            fs.appendFile(fd, CHINESE, must.call(lambda err: fs.close(fd, must.call(
+                lambda e: fs.readFile(str(p5), must.call(
+                    lambda e2, buf: check(len(buf) == size + 4)))))))
+
+        fs.open(str(p5), "a+", must.call(opened))
+        p6 = tmp_path / "append-descriptors-promises.txt"
+        p6.write_text(current)
+
+        @jsloop.asyncfn
+        async def with_handle() -> None:
+            fh = await fsp.open(str(p6), "a+")
+            await fsp.appendFile(fh, CHINESE)
+            await fh.close()
+            assert len(await fsp.readFile(str(p6))) == size + 4
+
+        with_handle().then(must.call())
+        with pytest.raises(TypeError) as info:
+            fs.appendFile(str(tmp_path / "append6.txt"), print)
+        assert info.value.code == "ERR_INVALID_ARG_TYPE"  # type: ignore[attr-defined]
+
+    def check(ok: bool) -> None:
+        assert ok
+
+    run(main)
+    assert not (tmp_path / "append-invalid-data.txt").exists()
+
+
+def test_promises_file_handle_small_ops(tmp_path: Path) -> None:
+    """test/parallel/test-fs-promises-file-handle-stat.js, -truncate.js, -write.js,
+    -sync.js, -append-file.js, -chmod.js, test-fs-promises-readfile-with-fd.js and
+    test-fs-promises-writefile-with-fd.js"""
+    import datetime
+
+    @jsloop.asyncfn
+    async def main() -> None:
+        # stat
+        fh = await fsp.open(str(tmp_path / "tmp-read-file.txt"), "w+")
+        assert isinstance((await fh.stat()).mtime, datetime.datetime)
+        await fh.close()
+        # truncate
+        name = str(tmp_path / "truncate-file.txt")
+        fh = await fsp.open(name, "w+")
+        await fh.write(b"Hello world", 0, 11)
+        assert await fsp.readFile(name) == b"Hello world"
+        await fh.truncate(5)
+        assert await fsp.readFile(name) == b"Hello"
+        await fh.close()
+        # write
+        name = str(tmp_path / "tmp-write.txt")
+        fh = await fsp.open(name, "w+")
+        buffer = ("Hello world" * 100).encode()
+        await fh.write(buffer, 0, len(buffer))
+        assert Path(name).read_bytes() == buffer
+        await fh.close()
+        name = str(tmp_path / "tmp-empty-write.txt")
+        fh = await fsp.open(name, "w+")
+        await fh.write(b"", 0, 0)
+        assert Path(name).read_bytes() == b""
+        await fh.close()
+        name = str(tmp_path / "tmp-data-write.txt")
+        fh = await fsp.open(name, "w+")
+        text = "SGVsbG8gd29ybGQ="  # a base64 string, written as utf8 text
+        await fh.write(text, 0, len(text))
+        assert Path(name).read_bytes() == text.encode()
+        for value in [123, {}, {1: 2}, None, lambda: None, object(), True]:
+            try:
+                await fh.write(value)
+            except TypeError as exc:
+                assert exc.code == "ERR_INVALID_ARG_TYPE"  # type: ignore[attr-defined]
+                assert '"buffer"' in str(exc)
+            else:
+                raise AssertionError(f"write({value!r}) did not reject")
+        await fh.close()
+        # sync
+        dest = str(tmp_path / "baz.js")
+        Path(tmp_path / "src-baz.js").write_text("baz")
+        try:
+            await fsp.copyFile(str(tmp_path / "src-baz.js"), dest, "r")
+        except TypeError as exc:
+            assert exc.code == "ERR_INVALID_ARG_TYPE"  # type: ignore[attr-defined]
+        await fsp.copyFile(str(tmp_path / "src-baz.js"), dest)
+        try:
+            await fsp.access(dest, "r")
+        except TypeError as exc:
+            assert exc.code == "ERR_INVALID_ARG_TYPE" and "mode" in str(exc)  # type: ignore[attr-defined]
+        await fsp.access(dest)
+        fh = await fsp.open(dest, "r+")
+        await fh.datasync()
+        await fh.sync()
+        await fh.write(b"hello world")
+        ret = await fh.read(bytearray(11), 0, 11, 0)
+        assert ret["bytesRead"] == 11 and ret["buffer"] == b"hello world"
+        await fh.close()
+        # append-file
+        name = str(tmp_path / "tmp-append-file-buffer.txt")
+        fh = await fsp.open(name, "a")
+        await fh.appendFile(("a&Dp" * 100).encode())
+        await fh.appendFile("x~yz" * 100)
+        assert Path(name).read_bytes() == ("a&Dp" * 100 + "x~yz" * 100).encode()
+        await fh.close()
+        # chmod
+        name = str(tmp_path / "tmp-chmod.txt")
+        fh = await fsp.open(name, "w+", 0o444)
+        assert os.stat(name).st_mode & 0o444 == 0o444
+        await fh.chmod(0o765)
+        assert os.stat(name).st_mode & 0o765 == 0o765
+        await fh.close()
+        # readfile-with-fd / writefile-with-fd: from the current position
+        name = str(tmp_path / "test.txt")
+        Path(name).write_text("Hello World")
+        fh = await fsp.open(name, "r")
+        buf = bytearray(5)
+        assert (await fh.read(buf, 0, 5, None))["bytesRead"] == 5 and buf == b"Hello"
+        assert await fh.readFile() == b" World"
+        await fh.close()
+        fh = await fsp.open(name, "w")
+        assert (await fh.write(b"Hello", 0, 5, None))["bytesWritten"] == 5
+        await fh.writeFile("World")
+        assert Path(name).read_text() == "HelloWorld"
+        await fh.close()
 
     run(main)
