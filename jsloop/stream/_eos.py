@@ -212,7 +212,11 @@ def finished(stream: Any, options: Any = None, callback: Any = None) -> Any:
 
 def finished_promise(stream: Any, opts: Any = None) -> Promise[Any]:
     """``stream.promises.finished(stream[, options])``: resolves with None or rejects."""
-    auto_cleanup = bool(opts and opts.get("cleanup"))
+    auto_cleanup = False
+    if opts and opts.get("cleanup") is not None:
+        auto_cleanup = opts["cleanup"]
+        if not isinstance(auto_cleanup, bool):
+            raise ERR_INVALID_ARG_TYPE("cleanup", "of type boolean", auto_cleanup)
     resolvers = Promise.withResolvers()
     cleanup_box: list[Any] = []
 
