@@ -28,7 +28,10 @@ else:
   completions count as one item, "pool", first by default. While a timer is
   armed, each ready fd may also be "not ready" yet (a slow peer): it is left
   out of this batch, so the timer may fall due first; epoll is
-  level-triggered, so the fd is reported again at the next poll.
+  level-triggered, so the fd is reported again at the next poll. Holding an
+  fd or a job back is bounded: at most ``MAX_HOLDS`` polls in a row, and only
+  while the timer that would run meanwhile is due within
+  ``Schedule.max_delay_ms`` of its arrival (slow, not dead).
 * **Split reads.** Before a ``net.Socket`` reads, the schedule may cap the
   read at ``k`` of the ``n`` bytes waiting: the rest stays in the kernel and
   arrives in a later poll (epoll is level-triggered). Bytes are never lost or
