@@ -298,6 +298,19 @@ def test_promises_file_handle_readfile(tmp_path: Path, must: Any) -> None:
             must.call()()
         await fh.close()
 
+        # Signal aborted right before buffer read (common/tick.js: tick(1) = one setImmediate)
+        path = str(tmp_path / "dogs-running2.txt")
+        Path(path).write_bytes(("Dogs running" * 1000).encode())
+        fh = await fsp.open(path, "r")
+        controller = jsloop.AbortController()
+        jsloop.setImmediate(controller.abort)
+        try:
+            await fh.readFile({"signal": controller.signal, "encoding": "utf8"})
+        except Exception as exc:
+            assert type(exc).__name__ == "AbortError"
+            must.call()()
+        await fh.close()
+
         # Validate file size is within range for reading (a sparse file)
         path = str(tmp_path / "dogs-running3.txt")
         await fsp.writeFile(path, b"0")
