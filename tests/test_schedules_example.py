@@ -82,11 +82,14 @@ def test_the_buggy_server_fails_and_shrinks_to_one_split_read() -> None:
             failing.append(schedule)
         assert replies == EXPECTED
 
-    with pytest.raises(AssertionError):
+    with pytest.raises(AssertionError) as info:
         prop()
     # hypothesis re-runs the minimal failing case last: one command, split after 1 byte.
     minimal = failing[-1]
     assert re.fullmatch(r"Schedule\(\['fd \d+: deliver 1 of 5 bytes'\]\)", repr(minimal)), minimal
+    # ...and the report the user reads carries it as a note (docs/testing.md shows it).
+    notes = getattr(info.value, "__notes__", [])
+    assert f"schedule: {minimal!r}" in notes, notes
     # The shrunk schedule replays: same decisions, same wrong replies, run after run.
     again = Schedule.replay(minimal.choices)
     first = conversation(again, buggy)
