@@ -55,7 +55,7 @@ from ._filehandle import FileHandle
 __all__ = [
     "COPYFILE_EXCL", "F_OK", "R_OK", "W_OK", "X_OK", "Dirent", "FileHandle", "Stats",
     "access", "annotate", "appendFile", "chmod", "close", "constants", "copyFile", "decode",
-    "encode", "fstat", "link", "lstat", "mkdir", "mkdtemp", "open", "promises", "read",
+    "encode", "fstat", "ftruncate", "link", "lstat", "mkdir", "mkdtemp", "open", "promises", "read",
     "readFile", "readdir", "readlink", "realpath", "rename", "rm", "rmdir", "runInThreadPool",
     "stat", "symlink", "truncate", "unlink", "utimes", "write", "writeFile",
 ]
@@ -151,6 +151,7 @@ close = _dual(_ops.op_close, _promise_of(_ops.op_close), results=0)
 read = _dual(_ops.op_read, _promise_of(_ops.op_read), results=2)
 write = _dual(_ops.op_write, _promise_of(_ops.op_write), results=2)
 fstat = _dual(_ops.op_fstat, _promise_of(_ops.op_fstat))
+ftruncate = _dual(_ops.op_ftruncate, _promise_of(_ops.op_ftruncate), results=0)
 
 _STREAM_NAMES = ("createReadStream", "createWriteStream", "ReadStream", "WriteStream")
 

@@ -157,7 +157,15 @@ class FileHandle(EventEmitter):
 
     def truncate(self, len: int = 0) -> Promise[Any]:
         """``filehandle.truncate``."""
-        return self._call("ftruncate", _fcall, "ftruncate", os.ftruncate, max(0, len))
+        def op(*, done: Done) -> None:
+            n = _ops.check_len(len)
+
+            def start(fd: int, d: Done) -> None:
+                job(_fcall, (fd, "ftruncate", os.ftruncate, n), d, "ftruncate")
+
+            self.run_op("ftruncate", start, done)
+
+        return as_promise(op)
 
     def sync(self) -> Promise[Any]:
         """``filehandle.sync``."""

@@ -567,9 +567,27 @@ def check_int_range(value: Any, name: str, low: int, high: int, default: int) ->
     return int(value)
 
 
-def op_truncate(path: Any, length: int = 0, *, done: Done) -> None:
+def check_len(length: Any) -> int:
+    """Node's ``validateInteger(len, 'len')`` then ``MathMax(0, len)``; None is 0."""
+    if length is None:
+        return 0
+    if isinstance(length, bool) or not isinstance(length, (int, float)):
+        raise invalid_arg_type("len", "of type number", length)
+    if length != length or int(length) != length:
+        raise NodeRangeError(
+            f'The value of "len" is out of range. It must be an integer. Received {length}',
+            "ERR_OUT_OF_RANGE")
+    return max(0, int(length))
+
+
+def op_truncate(path: Any, len: Any = 0, *, done: Done) -> None:
     p = c.check_path(path)
-    job(_call, ("open", os.truncate, p, None, p, max(0, length)), done, "open")
+    job(_call, ("open", os.truncate, p, None, p, check_len(len)), done, "open")
+
+
+def op_ftruncate(fd: Any, len: Any = 0, *, done: Done) -> None:
+    f = c.check_fd(fd)
+    job(_call, ("ftruncate", os.ftruncate, None, None, f, check_len(len)), done, "ftruncate")
 
 
 def op_chmod(path: Any, mode: Any, *, done: Done) -> None:

@@ -1162,3 +1162,139 @@ def test_promises_file_handle_small_ops(tmp_path: Path) -> None:
         await fh.close()
 
     run(main)
+
+
+def test_readdir(tmp_path: Path, must: Any) -> None:
+    """test/parallel/test-fs-readdir.js"""
+    files = ["empty", "files", "for", "just", "testing"]
+    for name in files:
+        (tmp_path / name).write_text("")
+
+    def main() -> None:
+        fs.readdir(str(tmp_path), must.call(lambda err, f: check(err is None and
+                                                                 sorted(f) == files)))
+        fs.readdir(__file__, must.call(lambda err: check(err.code == "ENOTDIR")))
+        for bad in BAD_PATHS:
+            with pytest.raises(TypeError) as info:
+                fs.readdir(bad, must.not_call())
+            assert info.value.code == "ERR_INVALID_ARG_TYPE"  # type: ignore[attr-defined]
+
+    def check(ok: bool) -> None:
+        assert ok
+
+    run(main)
+
+
+def test_readdir_types(tmp_path: Path, must: Any) -> None:
+    """test/parallel/test-fs-readdir-types.js (not the binding mock that hides the types,
+    nor ``new fs.Dirent(name, UV_DIRENT_*)``)"""
+    files = ["empty", "files", "for", "just", "testing"]
+    for name in files:
+        (tmp_path / name).write_text("")
+
+    def assert_dirents(dirents: list[Any]) -> None:
+        assert len(dirents) == len(files)
+        for dirent, name in zip(dirents, files, strict=True):
+            assert isinstance(dirent, fs.Dirent)
+            assert dirent.name == name
+            assert dirent.isFile() is True
+            assert not any((dirent.isDirectory(), dirent.isSocket(), dirent.isBlockDevice(),
+                            dirent.isCharacterDevice(), dirent.isFIFO(),
+                            dirent.isSymbolicLink()))
+
+    def main() -> None:
+        def enotdir(err: Any) -> None:
+            assert err.code == "ENOTDIR"
+            assert str(err) == f"ENOTDIR: not a directory, scandir '{__file__}'"
+
+        fs.readdir(__file__, {"withFileTypes": True}, must.call(enotdir))
+        fs.readdir(str(tmp_path), {"withFileTypes": True}, must.call(
+            lambda err, dirents: assert_dirents(dirents)))
+        fsp.readdir(str(tmp_path), {"withFileTypes": True}).then(must.call(assert_dirents))
+
+    run(main)
+
+
+def test_truncate(tmp_path: Path, must: Any) -> None:
+    """test/parallel/test-fs-truncate.js (callback forms; the deprecated
+    truncate(fd) is not ported)"""
+    filename = str(tmp_path / "truncate-file.txt")
+    data = b"x" * (1024 * 16)
+
+    def main() -> None:
+        def test_truncate(cb: Any) -> None:
+            def written(er: Any) -> None:
+                def stat1(er: Any, st: Any) -> None:
+                    assert st.size == 1024 * 16
+
+                    def truncated(er: Any) -> None:
+                        def stat2(er: Any, st: Any) -> None:
+                            assert st.size == 1024
+                            fs.truncate(filename, lambda er: fs.stat(
+                                filename, lambda er, st: (check(st.size == 0), cb())))
+
+                        fs.stat(filename, stat2)
+
+                    fs.truncate(filename, 1024, truncated)
+
+                fs.stat(filename, stat1)
+
+            fs.writeFile(filename, data, written)
+
+        def test_ftruncate(cb: Any) -> None:
+            def written(er: Any) -> None:
+                def opened(er: Any, fd: int) -> None:
+                    def truncated(er: Any) -> None:
+                        def stat2(er: Any, st: Any) -> None:
+                            assert st.size == 1024
+                            fs.ftruncate(fd, lambda er: fs.stat(filename, lambda er, st: (
+                                check(st.size == 0), fs.close(fd, cb))))
+
+                        fs.stat(filename, stat2)
+
+                    fs.ftruncate(fd, 1024, truncated)
+
+                fs.open(filename, "w", opened)
+
+            fs.writeFile(filename, data, written)
+
+        test_truncate(must.call(lambda *a: test_ftruncate(must.call())))
+
+        file3 = tmp_path / "truncate-file-3.txt"
+        file3.write_text("Hi")
+        fs.truncate(str(file3), 4, must.call(
+            lambda err: check(err is None and file3.read_bytes() == b"Hi\0\0")))
+        file4 = tmp_path / "truncate-file-4.txt"
+        file4.write_text("Hi")
+        fd4 = os.open(file4, os.O_RDWR)
+        fs.ftruncate(fd4, 4, must.call(
+            lambda err: (check(err is None and file4.read_bytes() == b"Hi\0\0"), os.close(fd4))))
+        file5 = tmp_path / "truncate-file-5.txt"
+        file5.write_text("Hi")
+        fd5 = os.open(file5, os.O_RDWR)
+        for bad in ["", False, {}, []]:
+            with pytest.raises(TypeError) as info:
+                fs.truncate(str(file5), bad, must.not_call())
+            assert info.value.code == "ERR_INVALID_ARG_TYPE"  # type: ignore[attr-defined]
+            assert str(info.value).startswith('The "len" argument must be of type number.')
+        for bad_len in [-1.5, 1.5]:
+            with pytest.raises(ValueError) as rinfo:
+                fs.truncate(str(file5), bad_len, must.not_call())
+            assert str(rinfo.value) == (
+                f'The value of "len" is out of range. It must be an integer. Received {bad_len}')
+        fs.ftruncate(fd5, None, must.call(
+            lambda err: (check(err is None and file5.read_bytes() == b""), os.close(fd5))))
+        file6 = tmp_path / "truncate-file-6.txt"
+        file6.write_text("Hi")
+        fd6 = os.open(file6, os.O_RDWR)
+        fs.ftruncate(fd6, -1, must.call(
+            lambda err: (check(err is None and file6.read_bytes() == b""), os.close(fd6))))
+        file7 = tmp_path / "truncate-file-7.txt"
+        file7.write_text("Hi")
+        fs.truncate(str(file7), None, must.call(
+            lambda err: check(err is None and file7.read_bytes() == b"")))
+
+    def check(ok: bool) -> None:
+        assert ok
+
+    run(main)
