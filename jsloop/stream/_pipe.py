@@ -29,6 +29,8 @@ def pipe(src: Any, dest: Any, pipe_opts: Any) -> Any:
         state.awaitDrainWriters = _IdSet(
             [state.awaitDrainWriters] if state.awaitDrainWriters is not None else []
         )
+    if type(state.pipes) is tuple:
+        state.pipes = []
     state.pipes.append(dest)
     do_end = (not pipe_opts or pipe_opts.get("end") is not False) and not getattr(
         dest, "_isStdio", False

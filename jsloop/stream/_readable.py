@@ -550,7 +550,7 @@ class Readable(Stream):
             return self
         if dest is None:
             dests = state.pipes
-            state.pipes = []
+            state.pipes = ()
             self.pause()
             for d in dests:
                 d.emit("unpipe", self, {"hasUnpiped": False})

@@ -65,7 +65,8 @@ class ReadableState(StateBase):
         self.buffer: list[Any] = []
         self.bufferIndex = 0
         self.length = 0
-        self.pipes: list[Any] = []
+        # A shared empty tuple until the first pipe() (saves a list per stream).
+        self.pipes: Any = ()
         self.awaitDrainWriters: Any = None
         self._errored: Any = None
         self.readable: bool | None = None

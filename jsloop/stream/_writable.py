@@ -26,6 +26,7 @@ from typing import Any
 
 from ..timers import nextTick
 from . import _destroy as destroy_impl
+from . import _wstate
 from ._legacy import Stream, merge_options
 from ._utils import (
     CHUNK_TYPES,
@@ -75,18 +76,6 @@ from ._wstate import (
     kWritable,
     kWriting,
 )
-
-
-class _OnWrite:
-    """``state.onwrite``: the callback handed to ``_write``; one per stream."""
-
-    __slots__ = ("stream",)
-
-    def __init__(self, stream: Any) -> None:
-        self.stream = stream
-
-    def __call__(self, er: Any = None, *_rest: Any) -> None:
-        onwrite(self.stream, er)
 
 
 class _AfterWriteTick:
@@ -163,7 +152,7 @@ def write_or_buffer(stream: Any, state: WritableState, chunk: Any, encoding: str
         if cb is not nop:
             state.writecb = cb
         state.bits = bits | kWriting | kSync | kExpectWriteCb
-        stream._write(chunk, encoding, state.onwrite)
+        stream._write(chunk, encoding, state)
         state.bits &= ~kSync
     ret = state.length < state.highWaterMark or state.length == 0
     if not ret:
@@ -179,11 +168,11 @@ def do_write(
         state.writecb = cb
     state.bits |= kWriting | kSync | kExpectWriteCb
     if state.bits & kDestroyed:
-        state.onwrite(ERR_STREAM_DESTROYED("write"))
+        state(ERR_STREAM_DESTROYED("write"))
     elif writev:
-        stream._writev(chunk, state.onwrite)
+        stream._writev(chunk, state)
     else:
-        stream._write(chunk, encoding, state.onwrite)
+        stream._write(chunk, encoding, state)
     state.bits &= ~kSync
 
 
@@ -246,6 +235,9 @@ def onwrite(stream: Any, er: Any) -> None:
                 finish_maybe(stream, state, True)
     else:
         after_write(stream, state, 1, cb)
+
+
+_wstate._onwrite[0] = onwrite
 
 
 def after_write_tick(info: _AfterWriteTick) -> None:

@@ -42,6 +42,11 @@ kAfterWritePending = 1 << 28
 kEnded = 1 << 30
 
 
+# writable.onwrite, installed by _writable at import (it imports this module, not the
+# other way round); a one-element list so the hot path is a plain global read.
+_onwrite: list[Any] = [None]
+
+
 class WriteReq:
     """One buffered write (Node's ``{chunk, encoding, callback}``)."""
 
@@ -71,7 +76,7 @@ class WritableState(StateBase):
     __slots__ = (
         "_buffered", "_default_encoding", "_on_finished",
         "after_tick", "bufferedIndex", "corked", "highWaterMark", "length",
-        "onwrite", "pendingcb", "writecb", "writelen",
+        "pendingcb", "stream", "writecb", "writelen",
     )
 
     def __init__(self, options: dict[str, Any] | None, stream: Any, is_duplex: bool) -> None:
@@ -84,9 +89,7 @@ class WritableState(StateBase):
         self.bits = bits
         self.length = 0
         self.corked = 0
-        from ._writable import _OnWrite  # the write path lives there; imported once per state
-
-        self.onwrite = _OnWrite(stream)
+        self.stream = stream
         self.writelen = 0
         self.writecb: Any = nop
         self._buffered: list[Any] | None = None
@@ -96,6 +99,14 @@ class WritableState(StateBase):
         self._on_finished: list[Any] | None = None
         self.after_tick: Any = None  # the pending _AfterWriteTick, if any
         self._reset_buffer()
+
+    @property
+    def onwrite(self) -> Any:
+        """The callback handed to ``_write``: the state itself (one object less per stream)."""
+        return self
+
+    def __call__(self, er: Any = None, *_rest: Any) -> None:
+        _onwrite[0](self.stream, er)
 
     def _reset_buffer(self) -> None:
         self._buffered = None
