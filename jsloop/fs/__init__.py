@@ -18,12 +18,12 @@ promise forms reject. ``readFile``/``writeFile``/``appendFile`` accept an fd
 ``write``, ``fstat``, ``close`` on it); without one, a ``FileHandle``.
 
 Package layout (see docs/io.md): ``_common`` (flags, encodings, checks, errors,
-Stats/Dirent), ``_ops`` (each call as pool requests; chunked readFile and
-writeFile), ``_filehandle`` (FileHandle with its in-flight count),
+Stats/Dirent), ``_ops`` (each call as pool requests), ``_whole`` (chunked
+readFile and writeFile), ``_filehandle`` (FileHandle with its in-flight count),
 ``promises`` (the Promise namespace). ``createReadStream``/``createWriteStream``
 come from ``jsloop._fs_stream`` when that module exists (loaded on first use).
 
-Imports: promises, _ops, _common, _filehandle, _threadpool, _compat.
+Imports: promises, _ops, _whole, _common, _filehandle, _threadpool, _compat, errors.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from typing import Any
 from .._compat import call_js
 from .._threadpool import runInThreadPool
 from ..errors import ensure_callable
-from . import _ops, promises
+from . import _ops, _whole, promises
 from ._common import (
     COPYFILE_EXCL,
     F_OK,
@@ -121,11 +121,11 @@ def _promise_of(op: Callable[..., None]) -> Callable[..., Any]:
 
 
 def _append(path: Any, data: Any, options: Any = None, *, done: Any, **kw: Any) -> None:
-    _ops.op_write_file(path, data, options, done=done, append=True, **kw)
+    _whole.op_write_file(path, data, options, done=done, append=True, **kw)
 
 
-readFile = _dual(_ops.op_read_file, promises.readFile, fd_ok=True)
-writeFile = _dual(_ops.op_write_file, promises.writeFile, fd_ok=True, results=0)
+readFile = _dual(_whole.op_read_file, promises.readFile, fd_ok=True)
+writeFile = _dual(_whole.op_write_file, promises.writeFile, fd_ok=True, results=0)
 appendFile = _dual(_append, promises.appendFile, fd_ok=True, results=0)
 readdir = _dual(_ops.op_readdir, promises.readdir)
 stat = _dual(_ops.op_stat, promises.stat)

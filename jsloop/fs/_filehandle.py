@@ -29,7 +29,7 @@ from ..events import EventEmitter
 from ..promise import Promise
 from ..timers import nextTick
 from . import _common as c
-from . import _ops
+from . import _ops, _whole
 from ._ops import Done, as_promise, job
 
 
@@ -141,15 +141,15 @@ class FileHandle(EventEmitter):
 
     def readFile(self, options: Any = None, **kw: Any) -> Promise[Any]:
         """``filehandle.readFile({encoding, signal})``: the rest of the file, in chunks."""
-        return as_promise(_ops.op_read_file, self, options, **kw)
+        return as_promise(_whole.op_read_file, self, options, **kw)
 
     def writeFile(self, data: c.Data, options: Any = None, **kw: Any) -> Promise[Any]:
         """``filehandle.writeFile(data, {encoding, signal})``."""
-        return as_promise(_ops.op_write_file, self, data, options, **kw)
+        return as_promise(_whole.op_write_file, self, data, options, **kw)
 
     def appendFile(self, data: c.Data, options: Any = None, **kw: Any) -> Promise[Any]:
         """``filehandle.appendFile`` (the same as ``writeFile`` on a handle)."""
-        return as_promise(_ops.op_write_file, self, data, options, **kw)
+        return as_promise(_whole.op_write_file, self, data, options, **kw)
 
     def stat(self, options: Any = None) -> Promise[Any]:
         """``filehandle.stat`` → ``Stats``."""

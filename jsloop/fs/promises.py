@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..promise import Promise
-from . import _ops
+from . import _ops, _whole
 from ._common import (
     COPYFILE_EXCL,
     F_OK,
@@ -42,17 +42,17 @@ def readFile(path: Any, options: Any = None, **kw: Any) -> Promise[Any]:
     ``options``: an encoding string or ``{'encoding', 'flag', 'signal'}`` (also as
     keywords). Read in chunks, one pool job each; ``signal`` aborts between them.
     """
-    return as_promise(_ops.op_read_file, path, options, **kw)
+    return as_promise(_whole.op_read_file, path, options, **kw)
 
 
 def writeFile(path: Any, data: Any, options: Any = None, **kw: Any) -> Promise[Any]:
     """``writeFile(path | FileHandle, data, {encoding, mode, flag, signal})``; None."""
-    return as_promise(_ops.op_write_file, path, data, options, **kw)
+    return as_promise(_whole.op_write_file, path, data, options, **kw)
 
 
 def appendFile(path: Any, data: Any, options: Any = None, **kw: Any) -> Promise[Any]:
     """``appendFile(path | FileHandle, data, options)``; None."""
-    return as_promise(_ops.op_write_file, path, data, options, append=True, **kw)
+    return as_promise(_whole.op_write_file, path, data, options, append=True, **kw)
 
 
 def readdir(path: Any, options: Any = None, **kw: Any) -> Promise[Any]:
