@@ -38,9 +38,12 @@ def _nop(*_a: Any) -> None:
     return None
 
 
-def eos(stream: Any, options: Any = None, callback: Any = None) -> Any:
+_MISSING: Any = object()
+
+
+def eos(stream: Any, options: Any = None, callback: Any = _MISSING) -> Any:
     """``stream.finished(stream[, options], callback)``; returns the cleanup function."""
-    if callback is None and callable(options):
+    if callback is _MISSING:  # two arguments: (stream, callback)
         callback = options
         options = {}
     elif options is None:
@@ -205,7 +208,7 @@ def eos(stream: Any, options: Any = None, callback: Any = None) -> Any:
     return cleanup
 
 
-def finished(stream: Any, options: Any = None, callback: Any = None) -> Any:
+def finished(stream: Any, options: Any = None, callback: Any = _MISSING) -> Any:
     """``stream.finished``: the callback form (see ``eos``)."""
     return eos(stream, options, callback)
 
