@@ -277,7 +277,7 @@ class Server(EventEmitter):
 
     def _on_connection(self, conn: socket.socket, family: int) -> None:
         s = Socket(allowHalfOpen=self.allowHalfOpen)
-        s._attach(conn, family)
+        s._attach(conn)
         # Applied now rather than kept in s._opts: an accepted socket never re-attaches.
         if self.noDelay:
             s._apply_option("noDelay", (True, 0))

@@ -80,7 +80,7 @@ from .._req import Req
 from .._runtime import get_loop
 from ..errors import NodeTypeError, invalid_arg_type
 from ..events import EventEmitter
-from ..timers import Timeout, clearTimeout, nextTick
+from ..timers import nextTick
 from ._addr import (
     AddressInfo,
     errno_exception,
@@ -90,7 +90,7 @@ from ._addr import (
     node_error,
     normalize_connect_args,
 )
-from ._common import HIGH_WATER_MARK, WOULD_BLOCK, loop_net
+from ._common import HIGH_WATER_MARK, WOULD_BLOCK, Flag, loop_net
 from ._iter import SocketIterator
 from ._sockinfo import SocketInfo
 
@@ -126,75 +126,67 @@ class Socket(SocketInfo, EventEmitter):
         # No "__dict__": in CPython 3.11 it costs ~136 B per instance even unused
         # (the values array is allocated eagerly). Subclasses get one back for free.
         "__weakref__",  # for WeakKeyDictionary / WeakSet bookkeeping by users
+        "_bits",
         "_bytes_sent",
-        "_connect_addr",
         "_corked",
         "_decoder",
-        "_end_cbs",
-        "_end_emitted",
-        "_family",
-        "_finished",
         "_flowing",
-        "_had_error",
-        "_last_active",
-        "_loop",
-        "_need_drain",
         "_net",
         "_opts",
-        "_peer",
         "_rbuf",
         "_rbuf_len",
-        "_read_ended",
-        "_reading",
-        "_refed",
         "_server",
-        "_shut",
         "_sock",
         "_timeout_ms",
-        "_timer",
         "_w",
         "_wq",
         "_wq_bytes",
         "_write_ended",
-        "allowHalfOpen",
         "bytesRead",
         "connecting",
         "destroyed",
     )
+
+    # Cold booleans, one bit each of ``_bits`` (see Flag).
+    _end_emitted = Flag(1)
+    _finished = Flag(2)
+    _need_drain = Flag(4)
+    _read_ended = Flag(8)
+    _reading = Flag(16)  # Node's handle.reading: a read was started
+    _refed = Flag(32)
+    _shut = Flag(64)
+    allowHalfOpen = Flag(128)
 
     def __init__(self, options: dict[str, Any] | None = None, *,
                  allowHalfOpen: bool | None = None) -> None:
         super().__init__()
         if allowHalfOpen is None:
             allowHalfOpen = bool(options.get("allowHalfOpen", False)) if options else False
-        self._loop: Any = get_loop()
-        self._net = loop_net(self._loop)
+        self._bits = 0
+        self._net = loop_net(get_loop())
         self._sock: socket.socket | None = None
         self._w: Any = None
-        self._family = 0
         self._server: Server | None = None
-        self._peer: Any = None
-        self._connect_addr: Any = None
-        # Cold state, created on first use: socket options to apply once the fd
-        # exists, the connect requests in flight, the ``timeout`` property.
+        # Cold state in one dict created on first use (every slot costs each idle
+        # connection 8 bytes): socket options to apply once the fd exists, the
+        # requests in flight ("_reqs"), the peer address ("peer"), the connect
+        # address ("addr"), end() callbacks ("end_cbs"), the idle timer ("timer",
+        # "last") and the ``timeout`` property.
         self._opts: dict[str, Any] | None = None
         self.allowHalfOpen = bool(allowHalfOpen)
         self._refed = True
         self.bytesRead = 0
         self._bytes_sent = 0
         self._timeout_ms = 0
-        self._timer: Timeout | None = None
-        self._last_active = 0
         self._reset_state()
 
     def _reset_state(self) -> None:
         """The per-life state: a new socket, or ``connect()`` after ``destroy()``."""
         self.connecting = False
         self.destroyed = False
-        self._had_error = False
         # readable side
         self._flowing: bool | None = None
-        self._reading = False  # Node's handle.reading: a read was started
+        self._reading = False
         # Both queues are created on first use: an empty deque costs 760 B (a 64-slot
         # block), twice the rest of an idle socket. ``not self._rbuf`` holds for None.
         self._rbuf: collections.deque[Any] | None = None
@@ -208,7 +200,6 @@ class Socket(SocketInfo, EventEmitter):
         self._corked = 0
         self._need_drain = False
         self._write_ended = False
-        self._end_cbs: list[Callable[..., Any]] | None = None
         self._shut = False
         self._finished = False
 
@@ -219,11 +210,9 @@ class Socket(SocketInfo, EventEmitter):
 
     # -- attaching an fd ------------------------------------------------------------
 
-    def _attach(self, sock: socket.socket, family: int,
-                callback: Callable[[int], Any] | None = None) -> None:
+    def _attach(self, sock: socket.socket, callback: Callable[[int], Any] | None = None) -> None:
         self._sock = sock
-        self._family = family
-        self._w = self._loop.io_watch(sock.fileno(), callback or self._on_io)
+        self._w = self._net.loop.io_watch(sock.fileno(), callback or self._on_io)
         self._net.handles.add(self)
         if not self._refed:
             self._w.unref()
@@ -235,6 +224,15 @@ class Socket(SocketInfo, EventEmitter):
         if self._opts is None:
             self._opts = {}
         self._opts[name] = value
+
+    def _cold_list(self, name: str) -> list[Any]:
+        opts = self._opts
+        if opts is None:
+            opts = self._opts = {}
+        lst: list[Any] | None = opts.get(name)
+        if lst is None:
+            lst = opts[name] = []
+        return lst
 
     def _update_interest(self) -> None:
         w = self._w
@@ -251,10 +249,10 @@ class Socket(SocketInfo, EventEmitter):
         if mask:
             w.start(mask)
         else:
-            # Not w.stop(): an epoll entry with no interest still reports
-            # EPOLLHUP/EPOLLERR, and a reset peer would make the poll spin.
-            # libuv's uv__io_stop deletes the entry too.
-            w.close()
+            # Out of the poller (an epoll entry with no interest still reports
+            # EPOLLHUP, and a reset peer would make the poll spin); the watcher
+            # keeps its claim on the fd. libuv's uv__io_stop deletes the entry too.
+            w.stop()
 
     def _on_connect_io(self, events: int) -> None:
         """The watcher's callback while a connect is in flight; ``_after_connect``
@@ -559,9 +557,7 @@ class Socket(SocketInfo, EventEmitter):
             elif self.destroyed:
                 nextTick(call_js, cb, _destroyed_error("end"))
             else:
-                if self._end_cbs is None:
-                    self._end_cbs = []
-                self._end_cbs.append(cb)
+                self._cold_list("end_cbs").append(cb)
         if self._write_ended or self.destroyed:
             return self
         self._write_ended = True
@@ -571,7 +567,7 @@ class Socket(SocketInfo, EventEmitter):
         elif not self.connecting and self._sock is not None:
             # libuv 1.46's uv_shutdown with nothing queued feeds the watcher:
             # the shutdown runs in the next pending phase.
-            self._loop.defer_pending(self._shutdown)
+            self._net.loop.defer_pending(self._shutdown)
         return self
 
     def _shutdown(self) -> None:
@@ -590,9 +586,8 @@ class Socket(SocketInfo, EventEmitter):
         if self.destroyed or self._finished:
             return
         self._finished = True
-        cbs = self._end_cbs
+        cbs = self._opts.pop("end_cbs", None) if self._opts else None
         if cbs is not None:
-            self._end_cbs = None
             for cb in cbs:
                 call_js(cb, None)
         self.emit("finish")
@@ -675,23 +670,20 @@ class Socket(SocketInfo, EventEmitter):
         self.destroyed = True
         self.connecting = False
         self._cancel_connects()
-        if self._timer is not None:
-            clearTimeout(self._timer)
-            self._timer = None
+        self._clear_timer()
         self._release_fd()
         if self._server is not None:
             self._server._connection_closed()
         if error is not None:
-            self._had_error = True
             nextTick(self._emit_error, error)
         settle = self._unsettled(was_connecting)
-        self._loop.defer_close(self._emit_close, settle)
+        self._net.loop.defer_close(self._emit_close, settle, error is not None)
         return self
 
     def _unsettled(self, was_connecting: bool) -> list[tuple[Any, BaseException | None]] | None:
         """The queued write/end callbacks with what each must get, or None."""
         wq, self._wq = self._wq, None
-        end_cbs, self._end_cbs = self._end_cbs, None
+        end_cbs = self._opts.pop("end_cbs", None) if self._opts else None
         writes = [e[1] for e in wq] if wq else []
         if not writes:
             if end_cbs:
@@ -742,11 +734,12 @@ class Socket(SocketInfo, EventEmitter):
     def _emit_error(self, error: BaseException) -> None:
         self.emit("error", error)
 
-    def _emit_close(self, settle: list[tuple[Any, BaseException | None]] | None) -> None:
+    def _emit_close(self, settle: list[tuple[Any, BaseException | None]] | None,
+                    had_error: bool) -> None:
         if settle:
             for cb, err in settle:
                 call_js(cb, err)
-        self.emit("close", self._had_error)
+        self.emit("close", had_error)
 
     # -- connecting -----------------------------------------------------------------
 
@@ -769,12 +762,8 @@ class Socket(SocketInfo, EventEmitter):
         if opts.get("localAddress") is not None:
             self._set_opt("localAddress", opts["localAddress"])
         self.connecting = True
-        req = Req(self._loop, no_done, "connect")
-        reqs = self._opts.get("_reqs") if self._opts else None
-        if reqs is None:
-            self._set_opt("_reqs", [req])
-        else:
-            reqs.append(req)
+        req = Req(self._net.loop, no_done, "connect")
+        self._cold_list("_reqs").append(req)
         path = opts.get("path")
         if path is not None:
             self._connect_unix(req, os.fsdecode(path))
@@ -794,8 +783,9 @@ class Socket(SocketInfo, EventEmitter):
     def _undestroy(self) -> None:
         if self._sock is not None:
             self._sock = None
-        self._peer = None
-        self._connect_addr = None
+        if self._opts:
+            for key in ("peer", "addr", "end_cbs"):
+                self._opts.pop(key, None)
         self._server = None
         # Node's undestroy resets the ended/destroyed state, not the flowing mode
         # or the encoding: a socket with a 'data' listener keeps flowing.
@@ -864,8 +854,8 @@ class Socket(SocketInfo, EventEmitter):
             self.destroy(from_oserror(exc, "socket"))
             return
         sock.setblocking(False)
-        self._attach(sock, family, self._on_connect_io)
-        self._connect_addr = (host, port)
+        self._attach(sock, self._on_connect_io)
+        self._set_opt("addr", (host, port))
         local = self._opts.get("localAddress") if self._opts else None
         if local:
             try:
@@ -883,8 +873,8 @@ class Socket(SocketInfo, EventEmitter):
         self._finish_req(req)
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.setblocking(False)
-        self._attach(sock, socket.AF_UNIX, self._on_connect_io)
-        self._connect_addr = (path, None)
+        self._attach(sock, self._on_connect_io)
+        self._set_opt("addr", (path, None))
         try:
             err = sock.connect_ex(path)
         except OSError as exc:  # e.g. a path too long for sun_path
@@ -896,7 +886,7 @@ class Socket(SocketInfo, EventEmitter):
             self._update_interest()  # WRITABLE: the kernel tells us when it is done
         else:
             # Done (or refused) at once: libuv reports it in the next pending phase.
-            self._loop.defer_pending(self._after_connect, err)
+            self._net.loop.defer_pending(self._after_connect, err)
 
     def _after_connect(self, err: int) -> None:
         if self.destroyed or not self.connecting:
@@ -905,7 +895,7 @@ class Socket(SocketInfo, EventEmitter):
         if self._w is not None:
             self._w.callback = self._on_io
         if err:
-            host, port = self._connect_addr
+            host, port = self._opts["addr"]  # type: ignore[index]
             self.destroy(errno_exception(err, "connect", host, port))
             return
         if self._timeout_ms:
@@ -917,7 +907,7 @@ class Socket(SocketInfo, EventEmitter):
         self.emit("ready")
         # libuv goes on with queued writes / a shutdown in the same uv__stream_io
         # call, after the connect callback's MakeCallback scope (and its drain).
-        self._loop.drain()
+        self._net.loop.drain()
         if self.destroyed:
             return
         if self._wq:

@@ -9,8 +9,8 @@ Invariants
 ----------
 * Options set before the fd exists wait in ``_opts`` and are applied by
   ``Socket._attach``; an accepted socket applies its server's options at once.
-* The idle timer is one unref'd ``Timeout``. Activity only records the time
-  (``_last_active``); when the timer fires early it re-arms for the remainder,
+* The idle timer is one unref'd ``Timeout`` (``_opts["timer"]``). Activity only
+  records the time (``_opts["last"]``); when the timer fires early it re-arms for the remainder,
   and when it has fired (``'timeout'`` emitted) the next read or write arms a new
   one — Node's ``_unrefTimer`` refreshes on every read and write.
 
@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
 
 from ..errors import NodeRangeError, invalid_arg_type
-from ..timers import Timeout, clearTimeout, setTimeout
+from ..timers import clearTimeout, setTimeout
 from ._addr import AddressInfo, address_info
 
 
@@ -35,6 +35,9 @@ def _js_number(value: float) -> str:
     if math.isnan(value):
         return "NaN"
     return str(int(value)) if float(value).is_integer() else str(value)
+
+
+_SOCKOPTS = frozenset({"noDelay", "keepAlive"})
 
 
 def validate_msecs(msecs: Any) -> float:
@@ -57,15 +60,11 @@ class SocketInfo:
         __slots__ = ()
     else:
         _sock: socket.socket | None
-        _family: int
         _opts: dict[str, Any] | None
         _timeout_ms: int
-        _timer: Timeout | None
-        _last_active: int
-        _loop: Any
+        _net: Any
         _refed: bool
         _w: Any
-        _peer: Any
         destroyed: bool
 
         _set_opt: Callable[[str, Any], None]
@@ -77,7 +76,7 @@ class SocketInfo:
 
     def _apply_option(self, name: str, value: Any) -> None:
         sock = self._sock
-        if sock is None or self._family == socket.AF_UNIX or name.startswith("_"):
+        if sock is None or sock.family == socket.AF_UNIX or name not in _SOCKOPTS:
             return
         try:
             if name == "noDelay":
@@ -121,14 +120,12 @@ class SocketInfo:
                 self.removeListener("timeout", callback)
             else:
                 self.once("timeout", callback)
-        if self._timer is not None:
-            clearTimeout(self._timer)
-            self._timer = None
+        self._clear_timer()
         self._set_opt("timeout", msecs)
         # Node's timers run a fractional delay below 1 ms as 1 ms.
         self._timeout_ms = max(1, int(msecs)) if msecs > 0 else 0
         if self._timeout_ms and not self.destroyed:
-            self._last_active = self._loop.update_time()
+            self._set_opt("last", self._net.loop.update_time())
             self._arm_timer(self._timeout_ms)
         return self
 
@@ -147,18 +144,25 @@ class SocketInfo:
     def _arm_timer(self, ms: int) -> None:
         timer = setTimeout(self._on_timer, ms)
         timer.unref()
-        self._timer = timer
+        self._set_opt("timer", timer)
+
+    def _clear_timer(self) -> None:
+        timer = self._opts.pop("timer", None) if self._opts else None
+        if timer is not None:
+            clearTimeout(timer)
 
     def _touch(self) -> None:
-        self._last_active = self._loop.now
-        if self._timer is None and not self.destroyed:
+        opts: Any = self._opts  # exists: setTimeout() stored "timeout" there
+        opts["last"] = self._net.loop.now
+        if opts.get("timer") is None and not self.destroyed:
             self._arm_timer(self._timeout_ms)
 
     def _on_timer(self) -> None:
-        self._timer = None
+        opts: Any = self._opts
+        opts.pop("timer", None)
         if self.destroyed or not self._timeout_ms:
             return
-        idle = self._loop.now - self._last_active
+        idle = self._net.loop.now - opts.get("last", 0)
         if idle < self._timeout_ms:
             self._arm_timer(self._timeout_ms - idle)
             return
@@ -185,17 +189,19 @@ class SocketInfo:
         if self._sock is None or self.destroyed:
             return {}
         try:
-            return address_info(self._sock.getsockname(), self._family)
+            return address_info(self._sock.getsockname(), self._sock.family)
         except OSError:
             return {}
 
     def _peername(self) -> Any:
-        if self._peer is None and self._sock is not None and not self.destroyed:
+        peer = self._opts.get("peer") if self._opts else None
+        if peer is None and self._sock is not None and not self.destroyed:
             try:
-                self._peer = self._sock.getpeername()
+                peer = self._sock.getpeername()
             except OSError:
                 return None
-        return self._peer
+            self._set_opt("peer", peer)
+        return peer
 
     @property
     def remoteAddress(self) -> str | None:
@@ -209,9 +215,9 @@ class SocketInfo:
 
     @property
     def remoteFamily(self) -> str | None:
-        if self._family == socket.AF_UNIX or self._peername() is None:
+        if self._sock is None or self._sock.family == socket.AF_UNIX or self._peername() is None:
             return None
-        return "IPv6" if self._family == socket.AF_INET6 else "IPv4"
+        return "IPv6" if self._sock.family == socket.AF_INET6 else "IPv4"
 
     @property
     def localAddress(self) -> str | None:
