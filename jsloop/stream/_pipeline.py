@@ -17,10 +17,11 @@ promise, timers (nextTick).
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from ..abort import AbortController, AbortError, add_abort_listener, validate_abort_signal
-from ..asyncfn import asyncfn
+from ..asyncfn import asyncfn, start
 from ..errors import ensure_callable
 from ..promise import Promise
 from ..timers import nextTick
@@ -132,10 +133,8 @@ async def _pump_to_node(iterable: Any, writable: Any, finish: Any, end: bool) ->
 
 def pipeline(*streams: Any) -> Any:
     """``stream.pipeline(...streams, callback)``: returns the last stream."""
-    if not streams:
-        raise ERR_MISSING_ARGS("streams")
     streams_l = list(streams)
-    cb = streams_l.pop()
+    cb = streams_l.pop() if streams_l else None
     ensure_callable(cb, "streams[stream.length - 1]")
     cb = js_option(cb, 2)
     called = False
@@ -236,6 +235,8 @@ def pipeline_impl(streams: list[Any], callback: Any, opts: dict[str, Any] | None
         elif callable(stream) and not isNodeStream(stream):
             ret = _make_async_iterable(ret)
             ret = js_option(stream, 2)(ret, {"signal": signal})
+            if inspect.iscoroutine(ret):  # an ``async def`` stage: run it as an async function
+                ret = start(ret)
             if reading:
                 if not isIterable(ret, True):
                     raise ERR_INVALID_RETURN_VALUE("AsyncIterable", f"transform[{i - 1}]", ret)
