@@ -246,6 +246,8 @@ def io_callbacks(log: list[str], paths: tuple[str, ...]) -> None:
         def done(err: Any, data: Any, name: str = f"r{i}") -> None:
             log.append(name)
             setTimeout(lambda: log.append(name + ".timeout"), 0)
+            setTimeout(lambda: log.append(name + ".t3a"), 3)
+            setTimeout(lambda: log.append(name + ".t3b"), 3)
             setImmediate(lambda: log.append(name + ".immediate"))
             Promise.resolve().then(lambda _v: log.append(name + ".promise"))
             nextTick(lambda: log.append(name + ".tick"))
@@ -265,7 +267,7 @@ def test_io_callback_drain_and_immediate_first_hold_under_every_schedule(
     def prop(schedule: Schedule) -> None:
         log: list[str] = []
         schedule.run(io_callbacks, log, paths)
-        assert len(log) == 5 * len(paths) + 1
+        assert len(log) == 7 * len(paths) + 1
         for i in range(len(paths)):
             name = f"r{i}"
             at = log.index(name)
@@ -273,6 +275,8 @@ def test_io_callback_drain_and_immediate_first_hold_under_every_schedule(
             assert log[at: at + 3] == [name, name + ".tick", name + ".promise"]
             # §5: from an I/O callback the immediate runs first, always
             assert log.index(name + ".immediate") < log.index(name + ".timeout")
+            # §3.2: equal delays, one list: creation order
+            assert log.index(name + ".t3a") < log.index(name + ".t3b")
         orders.add(" ".join(x for x in log if x.count(".") == 0))
 
     prop()
