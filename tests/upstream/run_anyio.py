@@ -86,6 +86,16 @@ def outcomes(xml: Path) -> dict[str, str]:
     return out
 
 
+def nodeid(name: str) -> str:
+    """JUnit ``classname::name`` back to a pytest node id."""
+    classname, test = name.split("::", 1)
+    parts = classname.split(".")
+    for i, part in enumerate(parts):
+        if part.startswith("test_"):
+            return "::".join(["/".join(parts[: i + 1]) + ".py", *parts[i + 1:], test])
+    return name
+
+
 def compare(res: dict[str, str]) -> tuple[dict[str, int], list[str], list[str]]:
     counts: dict[str, int] = {}
     regressions: list[str] = []
@@ -120,6 +130,17 @@ def main() -> int:
     subprocess.run(cmd, cwd=src, check=False)
     counts, regressions, known = compare(outcomes(xml))
     print(f"anyio {version}:", ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
+    if regressions:
+        # A loaded machine makes some timing tests flaky on any loop: run each once more.
+        xml2 = Path(ns.workdir) / "rerun.xml"
+        ids = [nodeid(name) for name in regressions]
+        subprocess.run([*cmd[:3], *ids, "-q", "-p", "no:cacheprovider", f"--junitxml={xml2}",
+                        "-o", "junit_family=xunit1"], cwd=src, check=False)
+        again = outcomes(xml2)
+        flaky = [n for n in regressions if again.get(n) == "passed"]
+        for name in flaky:
+            print(f"FLAKY (passed when re-run)  {name}")
+        regressions = [n for n in regressions if n not in flaky]
     for name in known:
         print(f"KNOWN  {name}: {KNOWN[name.split('[', 1)[0]]}")
     for name in regressions:
