@@ -49,6 +49,7 @@ from .promise import Promise
 DEFAULT_SIZE = 4
 MAX_SIZE = 1024  # libuv's MAX_THREADPOOL_SIZE
 
+
 def pool_size_from_env() -> int:
     """``JSLOOP_THREADPOOL_SIZE`` clamped to 1..1024, as libuv treats UV_THREADPOOL_SIZE."""
     raw = os.environ.get("JSLOOP_THREADPOOL_SIZE", "")
