@@ -373,6 +373,24 @@ def test_body_backpressure_bounded() -> None:
     assert stats["max"] <= 16384 + 65536
 
 
+def test_body_over_high_water_mark_then_next_request() -> None:
+    """A body that fills the buffer pauses the socket; completing the message must
+    resume it, or the next keep-alive request is never read (Node's
+    parserOnMessageComplete: readStart)."""
+
+    def handler(req: Any, res: Any) -> None:
+        chunks: list[bytes] = []
+        req.on("data", chunks.append)
+        req.on("end", lambda: res.end(str(len(b"".join(chunks)))))
+
+    with ServerThread(handler) as st, st.connect() as s:
+        f = s.makefile("rb")
+        s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 40000\r\n\r\n" + b"x" * 40000)
+        assert read_response(f)[2] == b"40000"
+        s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc")
+        assert read_response(f)[2] == b"3"
+
+
 def test_http_client_stdlib_many_requests() -> None:
     def handler(req: Any, res: Any) -> None:
         chunks: list[bytes] = []

@@ -370,6 +370,8 @@ class _ClientConn:
         res = self.res
         if res is not None and not res.complete:
             res._push_end()
+        if not self.socket.destroyed and self.socket.isPaused():
+            self.socket.resume()  # a body that paused the socket is complete (as Node)
 
     # -- lifecycle ---------------------------------------------------------------------
 

@@ -513,8 +513,18 @@ class OutgoingMessage(EventEmitter):
             data += b"0\r\n" + self._trailer + _CRLF
         self._corked = False  # end() uncorks: everything goes out now
         self.finished = True
-        self._send(data, self._on_finish_written)
-        self._flush_pending()
+        sock = self.socket
+        if sock is not None and not self._pending:
+            self._send(data, None)
+            # 'finish' once the socket has taken the last byte: at once (next tick,
+            # as Node's afterWrite) when nothing is queued, else after the queue.
+            if sock.writableLength:
+                sock.write(b"", self._on_finish_written)
+            elif not sock.destroyed:
+                nextTick(self._on_finish_written)
+        else:
+            self._send(data, self._on_finish_written)
+            self._flush_pending()
         return self
 
     def _on_finish_written(self, err: Any = None) -> None:

@@ -442,6 +442,10 @@ class _Conn:
         if req is not None:
             self.req = None
             req._push_end()
+        if self.paused:
+            # Node's parserOnMessageComplete: "force to read the next incoming
+            # message" — the body that paused the socket is complete.
+            self.resume_socket()
 
     def resume_socket(self) -> None:
         if self.paused:
