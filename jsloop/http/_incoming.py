@@ -98,29 +98,32 @@ def headers_from_raw(raw: list[str], join_duplicates: bool = False) -> dict[str,
 class IncomingMessage(Readable):
     """Node's ``http.IncomingMessage``: a Readable of the message body."""
 
+    # Defaults live on the class: an instance's dict only gets what a message
+    # changes (most requests are HTTP/1.1, complete, never aborted...).
+    method: str | None = None
+    url = ""
+    httpVersion = "1.1"
+    httpVersionMajor = 1
+    httpVersionMinor = 1
+    _headers: dict[str, Any] | None = None
+    _trailers: dict[str, Any] | None = None
+    joinDuplicateHeaders = False
+    statusCode: int | None = None
+    statusMessage: str | None = None
+    complete = False
+    aborted = False
+    upgrade = False
+    _consuming = False
+    _dumped = False
+    _on_pull: Callable[[], Any] | None = None
+
     def __init__(self, socket: Any) -> None:
         Readable.__init__(self)
         # Node: readingMore = true, so the stream never reads ahead on its own.
         self._readableState.bits |= kReadingMore
         self.socket = socket
-        self.method: str | None = None
-        self.url = ""
-        self.httpVersion = "1.1"
-        self.httpVersionMajor = 1
-        self.httpVersionMinor = 1
         self.rawHeaders: list[str] = []
         self.rawTrailers: list[str] = []
-        self._headers: dict[str, Any] | None = None
-        self._trailers: dict[str, Any] | None = None
-        self.joinDuplicateHeaders = False
-        self.statusCode: int | None = None
-        self.statusMessage: str | None = None
-        self.complete = False
-        self.aborted = False
-        self.upgrade = False
-        self._consuming = False
-        self._dumped = False
-        self._on_pull: Callable[[], Any] | None = None
 
     def __repr__(self) -> str:
         return f"<IncomingMessage {self.method} {self.url}>"

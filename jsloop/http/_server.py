@@ -263,7 +263,9 @@ class _Conn:
         "in_message",
         "incoming",
         "ka_timer_set",
+        "limit",
         "listeners",
+        "max_raw",
         "outgoing",
         "parser",
         "paused",
@@ -296,6 +298,10 @@ class _Conn:
         self.paused = False
         self.ka_timer_set = False
         self.resume_cb = self.resume_socket
+        # Read once per connection, as Node's parser.initialize does.
+        self.limit = server._max_header_size
+        count = server.maxHeadersCount
+        self.max_raw = 4000 if count is None else int(count) * 2
         # The bound methods are kept: removeListener matches by identity, and each
         # attribute access makes a new bound-method object.
         self.listeners = (("data", self.on_data), ("end", self.on_end),
@@ -323,8 +329,7 @@ class _Conn:
             return
         if self.in_message and not self.headers_done:
             self.head_raw += len(data)
-            limit = self.server._max_header_size
-            if self.head_raw > limit * 4 + 65536:
+            if self.head_raw > self.limit * 4 + 65536:
                 self.client_error(parse_error("Header overflow", "HPE_HEADER_OVERFLOW", data))
 
     # llhttp callbacks (names fixed by httptools)
@@ -347,7 +352,7 @@ class _Conn:
     def on_header(self, name: bytes, value: bytes) -> None:
         n = self.head_bytes + len(name) + len(value)
         self.head_bytes = n
-        if n > self.server._max_header_size:
+        if n > self.limit:
             raise parse_error("Header overflow", "HPE_HEADER_OVERFLOW")
         if self.headers_done:
             req = self.req
@@ -356,8 +361,7 @@ class _Conn:
                 req.rawTrailers.append(value.decode("latin-1"))
             return
         raw = self.raw
-        max_count = self.server.maxHeadersCount
-        if max_count is None or len(raw) < max_count * 2:
+        if len(raw) < self.max_raw:
             raw.append(name.decode("latin-1"))
             raw.append(value.decode("latin-1"))
         n = len(name)
@@ -389,7 +393,8 @@ class _Conn:
             req.httpVersionMajor, req.httpVersionMinor = _VERSIONS.get(version) or (
                 int(version[0]), int(version[-1]))
         req.rawHeaders = self.raw
-        req.joinDuplicateHeaders = server.joinDuplicateHeaders
+        if server.joinDuplicateHeaders:
+            req.joinDuplicateHeaders = True
         if parser.should_upgrade():
             req.upgrade = method == "CONNECT" or bool(server.listenerCount("upgrade"))
             if req.upgrade:
