@@ -191,7 +191,10 @@ def add_chunk(stream: Any, state: ReadableState, chunk: Any, add_to_front: bool)
             state.buffer.append(chunk)
         if bits & kNeedReadable:
             emit_readable(stream)
-    maybe_read_more(stream, state)
+    # maybe_read_more(stream, state), inlined: this runs once per chunk.
+    if state.bits & (kReadingMore | kConstructed) == kConstructed:
+        state.bits |= kReadingMore
+        nextTick(maybe_read_more_, stream, state)
 
 
 # -- read() ----------------------------------------------------------------------------
@@ -504,7 +507,17 @@ class Readable(Stream):
     def push(self, chunk: Any, encoding: Any = None) -> bool:
         """``readable.push(chunk[, encoding])``: False when the buffer is at highWaterMark."""
         state = self._readableState
-        if state.bits & kObjectMode:
+        bits = state.bits
+        if type(chunk) is bytes and chunk and not bits & (
+            kObjectMode | kEnded | kDestroyed | kErrored | kDecoder
+        ):
+            # The socket path: add_chunk_push_bytes for a non-empty bytes chunk, inlined.
+            state.bits = bits & ~kReading
+            add_chunk(self, state, chunk, False)
+            return not state.bits & kEnded and (
+                state.length < state.highWaterMark or state.length == 0
+            )
+        if bits & kObjectMode:
             return add_chunk_push_objects(self, state, chunk, encoding)
         return add_chunk_push_bytes(self, state, chunk, encoding)
 
