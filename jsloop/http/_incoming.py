@@ -37,15 +37,16 @@ from ..stream._readable import (
     kReadableListening,
     kReading,
     kReadingMore,
-    kSync,
 )
 from ..stream._utils import kClosed, kCloseEmitted, kDestroyed, kErrored
 
 # An ended, empty, untouched body: nothing can observe its 'end'/'close'.
 _UNTOUCHED_BLOCKERS = kFlowing | kHasFlowing | kDestroyed | kReadableListening | kDataListening
 _DISCARDED = kEndEmitted | kDestroyed | kClosed | kCloseEmitted
-# push(None) on a stream nobody listens to, not flowing, empty: the state it leaves.
-_EOF_BLOCKERS = kFlowing | kDecoder | kSync | kEnded | kDestroyed | kErrored
+# push(None) on a stream nobody listens to, not flowing, empty: the state it leaves
+# once its emitReadable_ tick has run (that tick emits 'readable' to no one and
+# flows nothing; a listener added later re-arms 'readable' itself).
+_EOF_BLOCKERS = kFlowing | kDecoder | kEnded | kDestroyed | kErrored
 _EOF_CLEARS = kReading | kNeedReadable | kEmittedReadable
 
 __all__ = ["IncomingMessage"]
@@ -187,7 +188,7 @@ class IncomingMessage(Readable):
         if not self._events and not state.length and not state.bits & _EOF_BLOCKERS:
             # What push(None) leaves behind when no one listens (onEofChunk, then
             # emitReadable_ with no 'readable' listener, then a flow() that does not
-            # flow), without the calls.
+            # flow), without the calls or the tick.
             state.bits = (state.bits & ~_EOF_CLEARS) | kEnded
             return
         self.push(None)
