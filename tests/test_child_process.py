@@ -524,6 +524,8 @@ def test_sigchld_fallback_without_pidfd(monkeypatch: pytest.MonkeyPatch) -> None
 
     def main() -> None:
         events_of(cp.spawn("sh", ["-c", "exit 5"]), log, "a ")
+        # no pipes: only the SIGCHLD keep-alive holds the loop open until it exits
+        events_of(cp.spawn("sh", ["-c", "sleep 0.2; exit 6"], {"stdio": "ignore"}), log, "d ")
         b = cp.spawn("sleep", ["30"])
         events_of(b, log, "b ")
         b.on("spawn", lambda: b.kill("SIGKILL"))
@@ -534,6 +536,7 @@ def test_sigchld_fallback_without_pidfd(monkeypatch: pytest.MonkeyPatch) -> None
     jsloop.run(main)
     assert ("a exit", 5, None) in log and ("a close", 5, None) in log
     assert ("b exit", None, "SIGKILL") in log
+    assert ("d exit", 6, None) in log
     assert signal.getsignal(signal.SIGCHLD) == before  # handler restored at loop close
     (c_pid,) = [e[1] for e in log if e[0] == "c"]
     os.kill(c_pid, signal.SIGKILL)

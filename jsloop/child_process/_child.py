@@ -113,12 +113,12 @@ class _ExitWatch:
             self.pidfd = os.pidfd_open(pid)
         except (AttributeError, OSError):
             self.pidfd = -1
+        _tracked(self.loop).add(self)
         if self.pidfd >= 0:
             self.watcher = self.loop.io_watch(self.pidfd, self._on_ready)
             self.watcher.start(READABLE)
         else:
             _sigchld_watch(self)
-        _tracked(self.loop).add(self)
 
     def _on_ready(self, _events: int = 0) -> None:
         try:
