@@ -38,7 +38,6 @@ from ..errors import NodeTypeError, invalid_arg_type
 from ..events import EventEmitter
 from ..timers import nextTick
 from ._common import (
-    _BAD_HEADER_CHAR,
     HTTPError,
     check_invalid_header_char,
     utc_date,
@@ -53,6 +52,7 @@ _SPECIAL = frozenset(("connection", "content-length", "transfer-encoding", "date
                       "keep-alive"))
 _CRLF = b"\r\n"
 _GOOD_NAMES: set[str] = set()  # header names already validated (bounded)
+_GOOD_VALUES: set[str] = set()  # short str values already validated (bounded)
 _LAST_CHUNK = b"0\r\n\r\n"
 
 
@@ -81,6 +81,18 @@ def _to_bytes(chunk: Any, encoding: Any) -> bytes:
         raise NodeTypeError("May not write null values to stream", "ERR_STREAM_NULL_VALUES")
     raise invalid_arg_type("chunk", "of type string or an instance of Buffer or Uint8Array",
                            chunk)
+
+
+_ka_lines: dict[int, str] = {}
+
+
+def _keep_alive_line(timeout_ms: int) -> str:
+    line = _ka_lines.get(timeout_ms)
+    if line is None:
+        line = f"Keep-Alive: timeout={timeout_ms // 1000}\r\n"
+        if len(_ka_lines) < 64:
+            _ka_lines[timeout_ms] = line
+    return line
 
 
 def _header_str(value: Any) -> str:
@@ -174,8 +186,10 @@ class OutgoingMessage(EventEmitter):
             validateHeaderName(name)
             if len(_GOOD_NAMES) < 512:
                 _GOOD_NAMES.add(name)
-        if type(value) is not str or _BAD_HEADER_CHAR.search(value) is not None:
+        if type(value) is not str or value not in _GOOD_VALUES:
             validateHeaderValue(name, value)
+            if type(value) is str and len(value) < 64 and len(_GOOD_VALUES) < 1024:
+                _GOOD_VALUES.add(value)
         out = self._out
         if out is None:
             out = self._out = {}
@@ -249,13 +263,30 @@ class OutgoingMessage(EventEmitter):
 
     def _store_header(self, first_line: str, headers: Any) -> None:
         """Node's ``_storeHeader``: serialise the head into ``self._header``."""
+        out = self._out
+        if headers is None or (headers is out and out is not None):
+            # Fast path (setHeader/end, the common case): values setHeader already
+            # validated, none of them a framing header; string concatenation beats
+            # a list join for a handful of short lines.
+            head = first_line
+            if out:
+                for lower, entry in out.items():
+                    value = entry[1]
+                    if type(value) is not str or lower in _SPECIAL:
+                        break
+                    head += entry[0] + ": " + value + "\r\n"
+                else:
+                    self._finish_head(head, False, False, False, False, False)
+                    return
+            else:
+                self._finish_head(head, False, False, False, False, False)
+                return
         parts = [first_line]
         flags = [False, False, False, False]  # connection, content-length, te, trailer
         date = False
         if headers:
-            if headers is self._out:
-                # setHeader validated these already: the common case is a str value.
-                for lower, entry in self._out.items():
+            if headers is out:
+                for lower, entry in out.items():
                     value = entry[1]
                     if type(value) is str:
                         parts.append(f"{entry[0]}: {value}\r\n")
@@ -268,43 +299,47 @@ class OutgoingMessage(EventEmitter):
                 for key, value in items:
                     if self._process_header(parts, flags, key, value, True):
                         date = True
+        self._finish_head("".join(parts), flags[0], flags[1], flags[2], flags[3], date)
+
+    def _finish_head(self, head: str, conn: bool, cont_len: bool, te: bool, trailer: bool,
+                     date: bool) -> None:
+        """The rest of ``_storeHeader``: Date, Connection/Keep-Alive, framing."""
         if self.sendDate and not date:
-            parts.append(utc_date())
+            head += utc_date()
         if self.chunkedEncoding and self._no_body_status():
             self.chunkedEncoding = False
             self.shouldKeepAlive = False
         if self._removed_connection:
             self._last = not self.shouldKeepAlive
-        elif not flags[0]:
+        elif not conn:
             keep = self.shouldKeepAlive and (
-                flags[1] or self.useChunkedEncodingByDefault or self._has_agent())
+                cont_len or self.useChunkedEncodingByDefault or self._has_agent())
             if keep and self.maxRequestsOnConnectionReached:
-                parts.append("Connection: close\r\n")
+                head += "Connection: close\r\n"
             elif keep:
-                parts.append("Connection: keep-alive\r\n")
+                head += "Connection: keep-alive\r\n"
                 if self._keep_alive_timeout and self._default_keep_alive:
-                    parts.append(f"Keep-Alive: timeout={self._keep_alive_timeout // 1000}\r\n")
+                    head += _keep_alive_line(self._keep_alive_timeout)
             else:
                 self._last = True
-                parts.append("Connection: close\r\n")
-        if not flags[1] and not flags[2]:
+                head += "Connection: close\r\n"
+        if not cont_len and not te:
             if not self._has_body:
                 self.chunkedEncoding = False
             elif not self.useChunkedEncodingByDefault:
                 self._last = True
-            elif not flags[3] and not self._removed_cont_len and \
+            elif not trailer and not self._removed_cont_len and \
                     self._content_length is not None:
-                parts.append(f"Content-Length: {self._content_length}\r\n")
+                head += "Content-Length: " + str(self._content_length) + "\r\n"
             elif not self._removed_te:
-                parts.append("Transfer-Encoding: chunked\r\n")
+                head += "Transfer-Encoding: chunked\r\n"
                 self.chunkedEncoding = True
             else:
                 self._last = True
-        if not self.chunkedEncoding and flags[3]:
+        if not self.chunkedEncoding and trailer:
             raise HTTPError("Trailers are invalid with this transfer encoding",
                             "ERR_HTTP_TRAILER_INVALID")
-        parts.append("\r\n")
-        head = "".join(parts)
+        head += "\r\n"
         try:
             self._header = head.encode("latin-1")
         except UnicodeEncodeError:
