@@ -1346,3 +1346,238 @@ def test_write_slow(must: Any) -> None:
 
     run_bounded(main, timeout=60)
 
+
+
+def test_connect_options_allowhalfopen(must: Any) -> None:
+    """Ported from test/parallel/test-net-connect-options-allowhalfopen.js."""
+    variants = 6
+    counts = {"client_received_fin": 0, "server_connections": 0, "client_sent_fin": 0,
+              "server_received_fin": 0}
+    host = LOCALHOST_IPV4
+
+    def main() -> None:
+        def server_on_connection(socket: net.Socket) -> None:
+            counts["server_connections"] += 1
+            client_id: list[str] = []
+            socket.resume()
+            socket.on("data", must.call(lambda data: client_id.append(data.decode())))
+
+            def on_end() -> None:
+                counts["server_received_fin"] += 1
+                if counts["server_received_fin"] < variants:
+                    return
+                setTimeout(lambda: server.close(), 50)
+
+            socket.on("end", must.call(on_end))
+            socket.end()
+
+        def client_on_connect(index: int, get: Any) -> Any:
+            def inner() -> None:
+                client = get()
+                client.resume()
+
+                def on_end() -> None:
+                    def close_server() -> None:
+                        assert not client.readable
+                        assert client.writable
+                        assert client.write(str(index))
+                        client.end()
+                        counts["client_sent_fin"] += 1
+
+                    setTimeout(close_server, 50)
+
+                def on_close() -> None:
+                    counts["client_received_fin"] += 1
+
+                client.on("end", must.call(on_end))
+                client.on("close", must.call(on_close))
+
+            return must.call(inner)
+
+        def server_on_listen() -> None:
+            port = server.address().port  # type: ignore[union-attr]
+            opts = {"allowHalfOpen": True, "host": host, "port": port}
+            c: dict[int, net.Socket] = {}
+            c[1] = net.connect(opts, client_on_connect(1, lambda: c[1]))
+            c[2] = net.connect(opts)
+            c[2].on("connect", client_on_connect(2, lambda: c[2]))
+            c[3] = net.createConnection(opts, client_on_connect(3, lambda: c[3]))
+            c[4] = net.createConnection(opts)
+            c[4].on("connect", client_on_connect(4, lambda: c[4]))
+            c[5] = net.Socket(opts)
+            c[5].connect(opts, client_on_connect(5, lambda: c[5]))
+            c[6] = net.Socket(opts)
+            c[6].connect(opts).on("connect", client_on_connect(6, lambda: c[6]))
+
+        server = net.createServer({"allowHalfOpen": True})
+        server.on("connection", must.call(server_on_connection, variants))
+        server.on("close", must.call())
+        server.listen(0, host, must.call(server_on_listen))
+
+    run_bounded(main)
+    assert counts == {"client_received_fin": 6, "server_connections": 6,
+                      "client_sent_fin": 6, "server_received_fin": 6}
+
+
+def test_listen_invalid_port(must: Any) -> None:
+    """Ported from test/parallel/test-net-listen-invalid-port.js (without the internal
+    ``_connectionKey``)."""
+    invalid_port = 2**32 - 1
+
+    def main() -> None:
+        server = net.Server()
+        server.listen(0, lambda: server.close())
+        throws("ERR_SOCKET_BAD_PORT", net.Server().listen, {"port": invalid_port},
+               must.not_call(), cls=ValueError)
+        throws("ERR_SOCKET_BAD_PORT", net.Server().listen, invalid_port, must.not_call(),
+               cls=ValueError)
+        throws("ERR_SOCKET_BAD_PORT", net.Server().listen, invalid_port, "0.0.0.0",
+               must.not_call(), cls=ValueError)
+
+    run_bounded(main)
+
+
+def test_better_error_messages_listen(must: Any) -> None:
+    """Ported from test/parallel/test-net-better-error-messages-listen.js."""
+
+    def main() -> None:
+        server = net.createServer(must.not_call())
+        server.listen(1, "1.1.1.1", must.not_call())
+
+        def on_error(e: Any) -> None:
+            assert e.address == "1.1.1.1"
+            assert e.port == 1
+            assert e.syscall == "listen"
+
+        server.on("error", must.call(on_error))
+
+    run_bounded(main)
+
+
+def test_socket_local_address(must: Any) -> None:
+    """Ported from test/parallel/test-net-socket-local-address.js."""
+    client_local_ports: list[int] = []
+    server_remote_ports: list[int] = []
+    conns = [0]
+
+    def main() -> None:
+        client = net.Socket()
+
+        def on_conn(socket: net.Socket) -> None:
+            server_remote_ports.append(socket.remotePort)  # type: ignore[arg-type]
+            socket.end()
+
+        server = net.createServer(on_conn)
+
+        def on_close() -> None:
+            assert server_remote_ports == client_local_ports
+            assert conns[0] == 2
+
+        server.on("close", must.call(on_close))
+
+        def connect(*_: Any) -> None:
+            if conns[0] == 2:
+                server.close()
+                return
+            conns[0] += 1
+            client.once("close", connect)
+            ret = client.connect(server.address().port, LOCALHOST_IPV4,  # type: ignore
+                                 lambda: client_local_ports.append(client.localPort))
+            assert ret is client
+
+        server.listen(0, LOCALHOST_IPV4, connect)
+
+    run_bounded(main)
+
+
+def test_eaddrinuse(must: Any) -> None:
+    """Ported from test/parallel/test-net-eaddrinuse.js."""
+
+    def main() -> None:
+        server1 = net.createServer(lambda socket: None)
+        server2 = net.createServer(lambda socket: None)
+
+        def listening() -> None:
+            def on_error(error: BaseException) -> None:
+                assert "EADDRINUSE" in str(error)
+                server1.close()
+
+            server2.on("error", on_error)
+            server2.listen(server1.address().port)  # type: ignore[union-attr]
+
+        server1.listen(0, must.call(listening))
+
+    run_bounded(main)
+
+
+def test_server_listen_remove_callback() -> None:
+    """Ported from test/parallel/test-net-server-listen-remove-callback.js."""
+    closes: list[int] = []
+
+    def main() -> None:
+        server = net.createServer()
+
+        def on_close() -> None:
+            closes.append(len(server.listeners("listening")))
+
+        server.on("close", on_close)
+        server.listen(0, lambda: server.close())
+        server.once("close", lambda: server.listen(0, lambda: server.close()))
+
+    run_bounded(main)
+    assert closes == [0, 0]
+
+
+def test_server_call_listen_multiple_times(must: Any) -> None:
+    """Ported from test/parallel/test-net-server-call-listen-multiple-times.js."""
+
+    def main() -> None:
+        dummy = net.Server()
+        server = net.Server()
+        dummy.listen(must.call(lambda: server.listen(dummy.address().port)))  # type: ignore
+
+        def on_error(e: Any) -> None:
+            def again() -> None:
+                dummy.close()
+                server.close()
+
+            server.listen(must.call(again))
+
+        server.on("error", must.call(on_error))
+
+        server2 = net.Server()
+        server2.listen(must.call(lambda: server2.close()))
+        throws("ERR_SERVER_ALREADY_LISTEN", server2.listen)
+
+        server3 = net.Server()
+
+        def listening3() -> None:
+            server3.close()
+            server3.listen(must.call(lambda: server3.close()))
+
+        server3.listen(must.call(listening3))
+
+    run_bounded(main)
+
+
+@pytest.mark.skipif(not _has_ipv6(), reason="no IPv6 support")
+def test_listen_ipv6only(must: Any) -> None:
+    """Ported from test/parallel/test-net-listen-ipv6only.js."""
+
+    def main() -> None:
+        server = net.createServer()
+
+        def listening() -> None:
+            port = server.address().port  # type: ignore[union-attr]
+            socket = net.connect({"host": "0.0.0.0", "port": port})
+            socket.on("connect", must.not_call())
+
+            def on_error(err: Any) -> None:
+                assert err.code == "ECONNREFUSED"
+                server.close()
+
+            socket.on("error", must.call(on_error))
+
+        server.listen({"host": "::", "port": 0, "ipv6Only": True}, must.call(listening))
+
+    run_bounded(main)
