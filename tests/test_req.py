@@ -259,3 +259,56 @@ def test_uv_exception_is_nodes_error_and_keeps_pythons_class() -> None:
 
 def test_run_in_thread_pool_still_works() -> None:
     assert run_bounded(lambda: runInThreadPool(lambda: 3)) == 3
+
+
+# -- property: any mix of submits and cancels completes every request exactly once ------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(size=st.integers(1, 3),
+       plan=st.lists(st.tuples(st.booleans(), st.sampled_from(["now", "tick", "done"])),
+                     min_size=1, max_size=25))
+def test_any_mix_of_submit_and_cancel_completes_each_request_once(
+    size: int, plan: list[tuple[bool, str]],
+) -> None:
+    ran: list[int] = []
+    lock = threading.Lock()
+    dones: dict[int, list[Any]] = {}
+    cancelled: dict[int, bool] = {}
+
+    def body(i: int) -> int:
+        with lock:
+            ran.append(i)
+        return i * 10
+
+    def main() -> None:
+        pool = _pool(size)
+        reqs: list[Any] = []
+        for i, (cancel, when) in enumerate(plan):
+            def done(result: Any, err: Any, i: int = i) -> None:
+                dones.setdefault(i, []).append((result, err))
+                # cancelling from a completion: the next request, if asked to
+                nxt = i + 1
+                if nxt < len(plan) and plan[nxt] == (True, "done") and nxt < len(reqs):
+                    cancelled[nxt] = reqs[nxt].cancel()
+
+            reqs.append(pool.submit_req(body, (i,), done, syscall="work"))
+            if cancel and when == "now":
+                cancelled[i] = reqs[i].cancel()
+            elif cancel and when == "tick":
+                jsloop.nextTick(lambda i=i: cancelled.__setitem__(i, reqs[i].cancel()))
+
+    run_bounded(main)
+    assert sorted(dones) == list(range(len(plan)))
+    for i, calls in dones.items():
+        assert len(calls) == 1, (i, calls)
+        result, err = calls[0]
+        if cancelled.get(i):
+            assert result is None and err.code == "ECANCELED"
+            assert i not in ran
+        else:
+            assert err is None and result == i * 10
+            assert ran.count(i) == 1
