@@ -89,7 +89,13 @@ class AbortError(Exception):
     name = "AbortError"
     code = "ABORT_ERR"
 
-    def __init__(self, message: str = "The operation was aborted", *, cause: Any = None) -> None:
+    def __init__(
+        self, message: str = "The operation was aborted", options: Any = None, *, cause: Any = None
+    ) -> None:
+        if options is not None:
+            if not isinstance(options, dict):
+                raise invalid_arg_type("options", "of type object", options)
+            cause = options.get("cause", cause)
         super().__init__(message)
         self.message = message
         self.cause = cause

@@ -1,6 +1,7 @@
 """AbortController/AbortSignal and timers/promises tests ported from Node v20's test/parallel.
 
-Upstream files: test-abortcontroller.js, test-abortsignal-any.mjs,
+Upstream files: test-abortcontroller.js, test-errors-aborterror.js,
+test-eventtarget-once-twice.js, test-abortsignal-any.mjs,
 test-timers-timeout-promisified.js, test-timers-immediate-promisified.js,
 test-timers-interval-promisified.js, test-timers-promises-scheduler.js.
 Each test names its file and the upstream block it ports. Left out: checks of
@@ -22,7 +23,14 @@ import pytest
 import jsloop
 from jsloop import Promise, process
 from jsloop import timers_promises as tp
-from jsloop.abort import AbortController, AbortError, AbortSignal, DOMException, Event
+from jsloop.abort import (
+    AbortController,
+    AbortError,
+    AbortSignal,
+    DOMException,
+    Event,
+    EventTarget,
+)
 from jsloop.events import once
 
 
@@ -138,6 +146,37 @@ def test_throw_if_aborted() -> None:
     with pytest.raises(ValueError) as vinfo:
         AbortSignal.abort(actual).throwIfAborted()
     assert vinfo.value is actual
+
+
+def test_abort_error_class() -> None:
+    """test/parallel/test-errors-aborterror.js"""
+    err = AbortError()
+    assert (err.message, err.cause) == ("The operation was aborted", None)
+    cause = ValueError("boom")
+    err = AbortError("bang", {"cause": cause})
+    assert (err.message, err.cause) == ("bang", cause)
+    for bad in (False, ""):
+        with pytest.raises(TypeError) as info:
+            AbortError("", bad)
+        assert info.value.code == "ERR_INVALID_ARG_TYPE"  # type: ignore[attr-defined]
+
+
+def test_eventtarget_once_twice(must: Any) -> None:
+    """test/parallel/test-eventtarget-once-twice.js"""
+
+    def main() -> None:
+        et = EventTarget()
+
+        @jsloop.asyncfn
+        async def body() -> None:
+            await once(et, "foo")
+            await once(et, "foo")
+
+        body().then(must.call())
+        et.dispatchEvent(Event("foo"))
+        jsloop.setImmediate(lambda: et.dispatchEvent(Event("foo")))
+
+    jsloop.run(main)
 
 
 # -- test-abortsignal-any.mjs -----------------------------------------------------------------
