@@ -4,6 +4,7 @@ hostile input, checked with raw sockets and Python's http.client."""
 from __future__ import annotations
 
 import http.client as httpclient
+import re
 import socket
 import threading
 from typing import Any
@@ -128,6 +129,25 @@ def test_http10_and_connection_close() -> None:
                 s.sendall(b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
                 _status, headers, body = read_response(f)
                 assert headers["connection"] == "keep-alive" and body == b"ok"
+
+
+def test_max_requests_per_socket() -> None:
+    """Node's bytes for server.maxRequestsPerSocket = 2 and three pipelined requests
+    (recorded from node 20): max= advertised, Connection: close on the 2nd, 503 after."""
+    def setup(srv: Any) -> None:
+        srv.maxRequestsPerSocket = 2
+
+    with ServerThread(lambda req, res: res.end("ok"), setup=setup) as st, st.connect() as s:
+        s.sendall(b"GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\n"
+                  b"GET /3 HTTP/1.1\r\nHost: x\r\n\r\n")
+        s.shutdown(socket.SHUT_WR)
+        out = re.sub(rb"Date: [^\r]*", b"Date: X", recv_all(s))
+    assert out == (
+        b"HTTP/1.1 200 OK\r\nDate: X\r\nConnection: keep-alive\r\n"
+        b"Keep-Alive: timeout=5, max=2\r\nContent-Length: 2\r\n\r\nok"
+        b"HTTP/1.1 200 OK\r\nDate: X\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"
+        b"HTTP/1.1 503 Service Unavailable\r\nDate: X\r\nConnection: close\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
 
 
 def test_missing_host_is_400() -> None:

@@ -125,6 +125,7 @@ class OutgoingMessage(EventEmitter):
         "_header_sent",
         "_keep_alive_timeout",
         "_last",
+        "_max_requests",
         "_need_drain",
         "_out",
         "_pending",
@@ -160,6 +161,7 @@ class OutgoingMessage(EventEmitter):
         self._removed_te = False
         self._default_keep_alive = True
         self._keep_alive_timeout = 0
+        self._max_requests = 0
         self._pending: list[bytes] | None = None
         self._pending_cbs: list[Callable[..., Any]] | None = None
         self._pending_len = 0
@@ -319,7 +321,11 @@ class OutgoingMessage(EventEmitter):
             elif keep:
                 head += "Connection: keep-alive\r\n"
                 if self._keep_alive_timeout and self._default_keep_alive:
-                    head += _keep_alive_line(self._keep_alive_timeout)
+                    if self._max_requests > 0:
+                        head += (f"Keep-Alive: timeout={self._keep_alive_timeout // 1000}, "
+                                 f"max={self._max_requests}\r\n")
+                    else:
+                        head += _keep_alive_line(self._keep_alive_timeout)
             else:
                 self._last = True
                 head += "Connection: close\r\n"

@@ -271,6 +271,7 @@ class _Conn:
         "paused",
         "raw",
         "req",
+        "requests",
         "resume_cb",
         "server",
         "socket",
@@ -296,6 +297,7 @@ class _Conn:
         self.outgoing: collections.deque[ServerResponse] | None = None
         self.current: ServerResponse | None = None
         self.paused = False
+        self.requests = 0
         self.ka_timer_set = False
         self.resume_cb = self.resume_socket
         # Read once per connection, as Node's parser.initialize does.
@@ -418,6 +420,16 @@ class _Conn:
                 res.writeHead(400, ["Connection", "close"])
                 res.end()
                 return
+            max_requests = server.maxRequestsPerSocket
+            if max_requests:
+                self.requests += 1
+                res._max_requests = max_requests
+                res.maxRequestsOnConnectionReached = max_requests <= self.requests
+                if max_requests < self.requests:
+                    server.emit("dropRequest", req, sock)
+                    res.writeHead(503)
+                    res.end()
+                    return
             expect = self.expect
             if expect is not None:
                 if _CONTINUE_RE.search(expect):
@@ -614,7 +626,7 @@ class Server(net.Server):
         self.timeout = 0
         self.keepAliveTimeout = 5000
         self.maxHeadersCount: int | None = None
-        self.maxRequestsPerSocket = 0
+        self.maxRequestsPerSocket = 0  # a property to set, as in Node (not an option)
         self.headersTimeout = int(options.get("headersTimeout", 60_000))
         self.requestTimeout = int(options.get("requestTimeout", 300_000))
         self.connectionsCheckingInterval = int(options.get("connectionsCheckingInterval",
