@@ -183,13 +183,10 @@ def test_aiohttp_request_from_asyncfn_inside_jsloop_run():
         await site.start()
         port = site._server.sockets[0].getsockname()[1]
         try:
-            async def fetch():
-                async with aiohttp.ClientSession() as session:
-                    async with session.get(f"http://127.0.0.1:{port}/") as resp:
-                        return resp.status, await resp.text()
-
-            # aiohttp's timeouts need a current asyncio task: run it in one, await it here.
-            return await asyncio.ensure_future(fetch())
+            # aiohttp's timeouts need asyncio.current_task(): the @asyncfn stands in for one.
+            async with aiohttp.ClientSession() as session:
+                async with session.get(f"http://127.0.0.1:{port}/") as resp:
+                    return resp.status, await resp.text()
         finally:
             await runner.cleanup()
 
@@ -360,3 +357,33 @@ def test_asyncio_imported_during_run_gets_a_face(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout == "slept in JsloopEventLoop\n"
+
+
+def test_asyncio_timeout_inside_asyncfn_cancels_the_pending_await():
+    log = []
+
+    @asyncfn
+    async def main():
+        assert asyncio.current_task() is not None
+        try:
+            async with asyncio.timeout(0.01):
+                await Promise(lambda resolve, reject: setTimeout(resolve, 200))
+        except TimeoutError:
+            log.append("timed out")
+        # the abandoned wait never resumes the body; later awaits work normally
+        assert await asyncio.sleep(0.001, "after") == "after"
+        t = asyncio.current_task()
+        setTimeout(t.cancel, 1)
+        try:
+            await Promise(lambda resolve, reject: None)
+        except asyncio.CancelledError:
+            log.append("cancelled")
+        return "done"
+
+    import time
+
+    t0 = time.monotonic()
+    assert jsloop.run(main) == "done"
+    assert log == ["timed out", "cancelled"]
+    # the 200 ms timer still keeps the loop alive, as in Node: the run ends when it fires
+    assert time.monotonic() - t0 >= 0.2

@@ -168,8 +168,104 @@ def _adopt(p: Promise[Any], value: Any) -> bool:
     return True
 
 
+# -- an @asyncfn as asyncio's "current task" ----------------------------------------------
+
+
+class AsyncFnTask:
+    """What ``asyncio.current_task()`` returns while an ``@asyncfn`` body runs.
+
+    asyncio APIs that need a current task (``asyncio.timeout``, aiohttp's request
+    timeouts) get this stand-in: ``cancel()`` throws ``CancelledError`` into the
+    body at its pending ``await`` (the wait it was in is abandoned), and
+    ``cancelling()``/``uncancel()`` count requests as ``asyncio.Task`` does.
+    """
+
+    __slots__ = ("driver", "face", "gen", "requests")
+
+    def __init__(self, driver: Any, face: Any) -> None:
+        self.driver = driver
+        self.face = face
+        self.gen = 0  # bumped by cancel(): a resumption from an older wait is stale
+        self.requests = 0
+
+    def get_loop(self) -> Any:
+        return self.face
+
+    def get_name(self) -> str:
+        return f"@asyncfn {getattr(self.driver.coro, '__qualname__', '?')}"
+
+    def get_coro(self) -> Any:
+        return self.driver.coro
+
+    def done(self) -> bool:
+        return self.driver.promise is None
+
+    def cancelled(self) -> bool:
+        return False
+
+    def cancelling(self) -> int:
+        return self.requests
+
+    def uncancel(self) -> int:
+        if self.requests > 0:
+            self.requests -= 1
+        return self.requests
+
+    def cancel(self, msg: Any = None) -> bool:
+        driver = self.driver
+        if driver.promise is None:
+            return False
+        self.requests += 1
+        self.gen += 1
+        exc = asyncio.CancelledError() if msg is None else asyncio.CancelledError(msg)
+        _micro().micro.append((_throw_cancel, self, exc))
+        return True
+
+
+def _throw_cancel(task: AsyncFnTask, exc: BaseException) -> None:
+    driver = task.driver
+    if driver.promise is not None:
+        driver.step(driver.coro.throw, exc)
+
+
+_tasks_of: dict[Any, AsyncFnTask] = {}
+_orig_step: Any = None
+
+
+def _step_as_task(driver: Any, method: Callable[[Any], Any], arg: Any) -> None:
+    """``_Driver.step`` while asyncio is in use: the body runs as the current task."""
+    face = getattr(state.loop, "aio_face", None)
+    if face is None or asyncio.current_task(face) is not None:
+        _orig_step(driver, method, arg)  # no face, or inside a real task's step
+        return
+    task = _tasks_of.get(driver)
+    if task is None:
+        task = _tasks_of[driver] = AsyncFnTask(driver, face)
+    gen = task.gen
+    resume, throw = driver._resume, driver._throw
+    driver.on_fulfilled = lambda v: task.gen == gen and resume(v)
+    driver.on_rejected = lambda r: task.gen == gen and throw(r)
+    _enter_task(face, task)
+    try:
+        _orig_step(driver, method, arg)
+    finally:
+        _leave_task(face, task)
+        if driver.promise is None:
+            del _tasks_of[driver]
+
+
+_enter_task: Any = getattr(asyncio.tasks, "_enter_task")  # noqa: B009
+_leave_task: Any = getattr(asyncio.tasks, "_leave_task")  # noqa: B009
+
+
 def enable() -> None:
     """Turn the hooks on (idempotent): called when jsloop.aio is imported."""
+    global _orig_step
+    from ..asyncfn import _Driver
+
     _promise._aio_await = _await
     _promise._aio_adopt = _adopt
     _promise.aio_await_type = PromiseAwait
+    if _orig_step is None:
+        _orig_step = _Driver.step
+        _Driver.step = _step_as_task  # type: ignore[method-assign,assignment]
