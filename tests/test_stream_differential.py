@@ -34,7 +34,10 @@ needs_node = pytest.mark.skipif(node_path() is None, reason="node is not on PATH
 
 OPS = ["push", "pushnull", "write", "end", "rdestroy", "rdestroyerr", "wdestroyerr",
        "tdestroyerr", "pause", "resume", "readloop", "endchunk", "cork", "uncork",
-       "unpipe", "unshift", "rdestroyerr"]
+       "unpipe", "unshift", "rdestroyerr", "iterate"]
+# ("iteratebreak" — leaving ``async for`` with break — is rendered but not drawn: Node
+# awaits the generator's return() there, 2 ticks that a Python ``break`` cannot take;
+# see docs/streams.md.)
 WHEN = ["sync", "tick", "imm"]
 CB_MODES = ["sync", "tick", "imm"]
 
@@ -172,6 +175,13 @@ def _op(op: str, i: int, js: bool, null: str, has_t: bool) -> str | None:
         return f"r.unshift('u{i}'){semi}"
     if op == "resume":
         return f"r.resume(){semi}"
+    if op == "iterate" or op == "iteratebreak":
+        brk = op == "iteratebreak"
+        if js:
+            body = "if (true) break; " if brk else ""
+            return ("(async () => { try { for await (const c of r) { log('it ' + SC(c)); "
+                    f"{body}}} log('it done'); }} catch (e) {{ log('it err ' + SE(e)); }} }})();")
+        return f"ITERATE(r, {brk})"
     if op == "readloop":
         if js:
             return ("r.on('readable', () => { let c; while ((c = r.read()) !== null) "
@@ -194,11 +204,23 @@ def run_py(prog: dict) -> list[str]:
     def SC(c: object) -> str:
         return c.decode() if isinstance(c, bytes) else str(c)
 
+    @jsloop.asyncfn
+    async def iterate(r: Readable, brk: bool) -> None:
+        try:
+            async for c in r:
+                log("it " + SC(c))
+                if brk:
+                    break
+            log("it done")
+        except Exception as e:
+            log("it err " + (getattr(e, "code", None) or str(e)))
+
     ns = {
         "log": log, "Readable": Readable, "Writable": Writable, "Transform": Transform,
         "pipeline": pipeline, "nextTick": nextTick, "setImmediate": setImmediate,
         "SE": lambda e: "ok" if e is None else (getattr(e, "code", None) or str(e)),
         "SC": SC, "J": lambda b: "true" if b else "false", "READ_ALL": read_all,
+        "ITERATE": lambda r, brk: iterate(r, brk),
     }
 
     def main() -> None:

@@ -15,7 +15,8 @@ explicitly. With ``readable.iterator(destroyOnReturn=False)`` the stream is
 left open instead.
 
 A buffered chunk reaches the loop body two microtask ticks after
-``__anext__`` is called, as in Node (``yield`` plus ``for await``).
+``__anext__`` is called, and the end or an error one tick after it is known,
+as in Node (an async generator driven by ``for await``).
 
 Imports: promise, _destroy, _eos, _utils.
 """
@@ -90,15 +91,18 @@ class ReadableIterator:
                     return chunk
                 if st.error is None:
                     self._finish()
+                    # the generator returns; `for await` sees it one tick later
+                    await _resolved()
                     raise StopAsyncIteration
                 if st.error is not _UNSET:
                     raise st.error
                 await Promise(st.wait)
         except StopAsyncIteration:
             raise
-        except BaseException as err:
+        except Exception as err:  # not GeneratorExit: a dropped waiter must just close
             st.error = aggregate_two_errors(None if st.error is _UNSET else st.error, err)
             self._finish()
+            await _resolved()  # the rejection reaches `for await` one tick later
             raise
 
     def _finish(self) -> None:
