@@ -338,3 +338,222 @@ def test_stream2_base64_single_char_read_end():
 
     jsloop.run(main)
     assert result == ["MQ=="]
+
+
+class _EE(EventEmitter):
+    """An EventEmitter that takes attributes (jsloop's is slotted; JS objects are open)."""
+
+
+def test_stream2_readable_wrap_empty(must):
+    """test/parallel/test-stream2-readable-wrap-empty.js"""
+
+    def main():
+        old = _EE()
+        old.pause = lambda: None
+        old.resume = lambda: None
+        new = Readable().wrap(old)
+        new.on("readable", lambda: None).on("end", must.call())
+        old.emit("end")
+
+    jsloop.run(main)
+
+
+def test_stream2_readable_wrap_error(must):
+    """test/parallel/test-stream2-readable-wrap-error.js"""
+
+    class LegacyStream(EventEmitter):
+        def pause(self):
+            pass
+
+        def resume(self):
+            pass
+
+    def main():
+        for auto_destroy in (True, False):
+            err = Exception()
+            old = LegacyStream()
+            r = Readable(autoDestroy=auto_destroy).wrap(old)
+
+            def on_error(*_a, r=r, err=err, auto_destroy=auto_destroy):
+                assert r._readableState.errorEmitted is True
+                assert r._readableState.errored is err
+                assert r.destroyed is auto_destroy
+
+            r.on("error", must.call(on_error))
+            old.emit("error", err)
+
+    jsloop.run(main)
+
+
+def test_stream2_readable_wrap_destroy(must):
+    """test/parallel/test-stream2-readable-wrap-destroy.js"""
+
+    def main():
+        old = _EE()
+        old.pause = lambda: None
+        old.resume = lambda: None
+        Readable(autoDestroy=False, destroy=must.call()).wrap(old)
+        old.emit("destroy")
+        Readable(autoDestroy=False, destroy=must.call()).wrap(old)
+        old.emit("close")
+
+    jsloop.run(main)
+
+
+def test_stream2_readable_wrap(must):
+    """test/parallel/test-stream2-readable-wrap.js"""
+
+    def run_test(hwm, object_mode, produce):
+        old = _EE()
+        r = Readable(highWaterMark=hwm, objectMode=object_mode)
+        assert r.wrap(old) is r
+        r.on("end", must.call())
+        st = {"flowing": False, "chunks": 10, "old_ended": False, "pausing": False}
+        expected = []
+
+        def pause():
+            old.emit("pause")
+            st["flowing"] = False
+
+        def flow():
+            st["flowing"] = True
+            while st["flowing"]:
+                st["chunks"] -= 1
+                if st["chunks"] + 1 <= 0:
+                    break
+                item = produce()
+                expected.append(item)
+                old.emit("data", item)
+            if st["chunks"] <= 0:
+                st["old_ended"] = True
+                old.emit("end")
+
+        def resume():
+            old.emit("resume")
+            flow()
+
+        old.pause = pause
+        old.resume = resume
+
+        def on_pause():
+            assert st["pausing"] is False
+            st["pausing"] = True
+            nextTick(lambda: st.__setitem__("pausing", False))
+
+        r.on("pause", on_pause)
+        w = Writable(highWaterMark=hwm * 2, objectMode=object_mode)
+        written = []
+
+        def _write(chunk, encoding, cb):
+            written.append(chunk)
+            jsloop.setTimeout(cb, 1)
+
+        w._write = _write
+
+        def perform_asserts():
+            assert st["old_ended"]
+            assert written == expected
+
+        w.on("finish", must.call(perform_asserts))
+        r.pipe(w)
+        flow()
+
+    object_chunks = [5, "a", False, 0, "", "xyz", {"x": 4}, 7, [], 555]
+
+    def main():
+        run_test(100, False, lambda: bytes(100))
+        run_test(10, False, lambda: b"xxxxxxxxxx")
+        run_test(1, True, lambda: {"foo": "bar"})
+        run_test(1, True, lambda: object_chunks.pop(0))
+
+    jsloop.run(main)
+
+
+def test_readable_unshift(must):
+    """test/parallel/test-stream-readable-unshift.js"""
+    import base64
+
+    def b64(s: bytes) -> str:
+        return base64.b64encode(s).decode()
+
+    def main():
+        readable = Readable(read=lambda n: None)
+
+        def d1(chunk):
+            assert isinstance(chunk, bytes)
+            assert chunk.decode() == "abc"
+
+        readable.on("data", must.call(d1, 1))
+        readable.unshift("abc")
+
+        readable2 = Readable(read=lambda n: None)
+        expected = ["front", "back"]
+        readable2.on("data", must.call(lambda chunk: _eq(chunk.decode(), expected.pop(0)), 2))
+        readable2.push("back")
+        readable2.unshift("front")
+
+        readable3 = Readable(read=lambda n: None)
+        string = b64(b"abc")
+        readable3.on("data", must.call(lambda chunk: _eq(b64(chunk), string), 1))
+        readable3.unshift(string, "base64")
+
+        def check_encoding(r):
+            encodings = ["utf8", "binary", "hex", "base64"]
+            exp = []
+            r.on("data", must.call(lambda chunk: _eq(chunk, exp.pop()), len(encodings)))
+            raw = {"utf8": b"abc", "binary": b"abc", "hex": bytes.fromhex("abc"[:2]),
+                   "base64": base64.b64decode("abc=")}
+            for enc in encodings:
+                exp.append(b64(raw[enc]) if enc != "base64" else "abc")
+                r.unshift("abc", enc)
+
+        r1 = Readable(read=lambda n: None)
+        r1.setEncoding("base64")
+        check_encoding(r1)
+        check_encoding(Readable(read=lambda n: None, encoding="base64"))
+
+        def check_push_unshift(r):
+            r.on("data", must.call(lambda chunk: _eq(chunk, b64(b"abc")), 2))
+            r.push("abc")
+            r.unshift("abc")
+
+        r3 = Readable(read=lambda n: None)
+        r3.setEncoding("base64")
+        check_push_unshift(r3)
+        check_push_unshift(Readable(read=lambda n: None, encoding="base64"))
+
+        readable4 = Readable(objectMode=True, read=lambda n: None)
+        chunks = ["a", 1, {}, []]
+        readable4.on("data", must.call(lambda chunk: _eq(chunk, chunks.pop()), len(chunks)))
+        for chunk in list(chunks):
+            readable4.unshift(chunk)
+
+        hwm = 50
+
+        class ArrayReader(Readable):
+            def __init__(self):
+                super().__init__({"highWaterMark": hwm})
+                self.buf = [str(0)] * (hwm * 2)
+
+            def _read(self, size):
+                while self.buf:
+                    chunk = self.buf.pop(0)
+                    if not self.buf:
+                        self.push(chunk)
+                        self.push(None)
+                        return
+                    if not self.push(chunk):
+                        return
+
+        def on_read():
+            while stream.read() is not None:
+                stream.removeListener("readable", on_read)
+                stream.unshift("a")
+                stream.on("data", lambda chunk: None)
+                break
+
+        stream = ArrayReader()
+        stream.once("readable", must.call(on_read))
+        stream.on("end", must.call())
+
+    jsloop.run(main)
