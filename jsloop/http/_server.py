@@ -285,7 +285,7 @@ class _Conn:
         self.parser = httptools.HttpRequestParser(self)
         self.req: IncomingMessage | None = None
         self.raw: list[str] = []
-        self.url: list[bytes] = []
+        self.url = b""
         self.head_bytes = 0
         self.head_raw = 0
         self.headers_done = False
@@ -342,13 +342,13 @@ class _Conn:
         self.head_bytes = 0
         self.head_raw = 0
         self.raw = []
-        self.url = []
+        self.url = b""
         self.has_host = False
         self.expect = None
         self.started = self.server._loop.now
 
     def on_url(self, url: bytes) -> None:
-        self.url.append(url)
+        self.url += url  # almost always one piece: b"" + url
         self.head_bytes += len(url)
 
     def on_header(self, name: bytes, value: bytes) -> None:
@@ -387,8 +387,7 @@ class _Conn:
         if method is None:
             method = _METHOD_NAMES[mb] = mb.decode("latin-1")
         req.method = method
-        url = self.url
-        req.url = (url[0] if len(url) == 1 else b"".join(url)).decode("latin-1")
+        req.url = self.url.decode("latin-1")
         version = parser.get_http_version()
         if version != "1.1":
             req.httpVersion = version
