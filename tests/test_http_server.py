@@ -411,6 +411,31 @@ def test_body_over_high_water_mark_then_next_request() -> None:
         assert read_response(f)[2] == b"3"
 
 
+def test_body_is_a_readable_async_for_and_pipeline() -> None:
+    """req is a stream.Readable (async for), res a sink for stream.pipeline."""
+    from jsloop import asyncfn, stream
+
+    @asyncfn
+    async def handler(req: Any, res: Any) -> None:
+        if req.url == "/pipe":
+            stream.pipeline(req, res, lambda err=None: None)
+            return
+        total = b""
+        async for chunk in req:
+            total += chunk
+        res.end(b"async:" + total)
+
+    with ServerThread(handler) as st:
+        conn = httpclient.HTTPConnection("127.0.0.1", st.port, timeout=10)
+        body = bytes(range(256)) * 500
+        conn.request("POST", "/async", body=body)
+        assert conn.getresponse().read() == b"async:" + body
+        conn.request("POST", "/pipe", body=body)
+        r = conn.getresponse()
+        assert r.getheader("Transfer-Encoding") == "chunked" and r.read() == body
+        conn.close()
+
+
 def test_http_client_stdlib_many_requests() -> None:
     def handler(req: Any, res: Any) -> None:
         chunks: list[bytes] = []
