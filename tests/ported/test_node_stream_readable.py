@@ -974,3 +974,170 @@ def test_readable_did_read(must, case):
             check(readable, 1, on_off)
 
     run(main)
+
+
+def test_readable_emitted_readable(must):
+    """test/parallel/test-stream-readable-emittedReadable.js"""
+
+    def main():
+        readable = Readable(read=lambda n: None)
+        assert readable._readableState.emittedReadable is False
+        expected = [b"foobar", b"quo", None]
+
+        def on_readable():
+            assert readable._readableState.emittedReadable is True
+            eq(readable.read(), expected.pop(0))
+            assert readable._readableState.emittedReadable is False
+
+        readable.on("readable", must.call(on_readable, 3))
+        assert readable._readableState.emittedReadable is False
+        nextTick(must.call(lambda: readable.push("foo")))
+        nextTick(must.call(lambda: readable.push("bar")))
+
+        def imm():
+            readable.push("quo")
+            nextTick(must.call(lambda: readable.push(None)))
+
+        setImmediate(must.call(imm))
+
+        no_read = Readable(read=lambda n: None)
+
+        def on_no_read():
+            assert no_read._readableState.emittedReadable is True
+            no_read.read(0)
+            assert no_read._readableState.emittedReadable is True
+
+        no_read.on("readable", must.call(on_no_read))
+        no_read.push("foo")
+        no_read.push(None)
+
+        flowing = Readable(read=lambda n: None)
+
+        def on_data(*_a):
+            assert flowing._readableState.emittedReadable is False
+            flowing.read()
+            assert flowing._readableState.emittedReadable is False
+
+        flowing.on("data", must.call(on_data, 3))
+        flowing.push("foooo")
+        flowing.push("bar")
+        flowing.push("quo")
+        nextTick(must.call(lambda: flowing.push(None)))
+
+    run(main)
+
+
+def test_readable_reading_reading_more(must):
+    """test/parallel/test-stream-readable-reading-readingMore.js"""
+
+    def main():
+        def on_stream_end_for(state):
+            def f():
+                assert state.readingMore is False
+                assert state.reading is False
+
+            return f
+
+        readable = Readable(read=lambda size: None)
+        state = readable._readableState
+        assert (state.reading, state.readingMore) == (False, False)
+
+        def on_data(data):
+            if readable.readableFlowing:
+                assert state.readingMore is True
+            assert state.reading is (not state.ended)
+
+        readable.on("data", must.call(on_data, 2))
+        on_end = on_stream_end_for(state)
+        expected_reading_more = [True, True, False]
+
+        def on_readable():
+            assert state.readingMore is expected_reading_more.pop(0)
+            assert state.ended is (not state.reading)
+            while readable.read() is not None:
+                pass
+            if not expected_reading_more:
+                nextTick(must.call(on_end, 1))
+
+        readable.on("readable", must.call(on_readable, 3))
+        readable.on("end", must.call(on_end))
+        readable.push("pushed")
+        readable.read(6)
+        assert state.reading is True
+        assert state.readingMore is True
+        readable.unshift("unshifted")
+        readable.push(None)
+
+        r2 = Readable(read=lambda size: None)
+        s2 = r2._readableState
+        assert (s2.reading, s2.readingMore) == (False, False)
+
+        def on_data2(data):
+            if r2.readableFlowing:
+                assert s2.readingMore is True
+            assert s2.reading is (not s2.ended)
+
+        r2.on("data", must.call(on_data2, 2))
+        r2.on("end", must.call(on_stream_end_for(s2)))
+        r2.push("pushed")
+        assert s2.flowing is True
+        r2.pause()
+        assert (s2.reading, s2.flowing) == (False, False)
+        r2.resume()
+        assert (s2.reading, s2.flowing) == (False, True)
+        r2.unshift("unshifted")
+        r2.push(None)
+
+        r3 = Readable(read=lambda size: None)
+        s3 = r3._readableState
+        assert (s3.reading, s3.readingMore) == (False, False)
+        on_readable3 = must.not_call()
+        r3.on("readable", on_readable3)
+        r3.on("data", must.call(lambda data: is_(s3.reading, not s3.ended), 2))
+        r3.removeListener("readable", on_readable3)
+        r3.on("end", must.call(on_stream_end_for(s3)))
+        r3.push("pushed")
+        assert s3.flowing is False
+
+        def later():
+            r3.resume()
+            assert s3.flowing is True
+            r3.pause()
+            assert s3.flowing is False
+            r3.resume()
+            assert s3.flowing is True
+            r3.unshift("unshifted")
+            r3.push(None)
+
+        nextTick(later)
+
+    run(main)
+
+
+def test_readable_resume_scheduled(must):
+    """test/parallel/test-stream-readable-resumeScheduled.js"""
+    from jsloop.stream import Writable
+
+    def main():
+        r = Readable(read=lambda n: None)
+        w = Writable()
+        assert r._readableState.resumeScheduled is False
+        r.pipe(w)
+        assert r._readableState.resumeScheduled is True
+        nextTick(must.call(lambda: is_(r._readableState.resumeScheduled, False)))
+
+        r2 = Readable(read=lambda n: None)
+        assert r2._readableState.resumeScheduled is False
+        r2.push(bytes([1, 2, 3]))
+        r2.on("data", must.call(lambda *_a: is_(r2._readableState.resumeScheduled, False)))
+        assert r2._readableState.resumeScheduled is True
+        nextTick(must.call(lambda: is_(r2._readableState.resumeScheduled, False)))
+
+        r3 = Readable(read=lambda n: None)
+        assert r3._readableState.resumeScheduled is False
+        r3.resume()
+        assert r3._readableState.resumeScheduled is True
+        r3.on("resume", must.call(lambda: is_(r3._readableState.resumeScheduled, False)))
+        nextTick(must.call(lambda: is_(r3._readableState.resumeScheduled, False)))
+
+    run(main)
