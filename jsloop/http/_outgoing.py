@@ -574,7 +574,12 @@ class OutgoingMessage(EventEmitter):
             return
         self.writableFinished = True
         self._finished_hook()
-        self.emit("finish")
+        if self._events:
+            self.emit("finish")
+        self._after_finish()
+
+    def _after_finish(self) -> None:
+        """Runs after the 'finish' listeners (the server's 'close' scheduling)."""
 
     def _finished_hook(self) -> None:
         """Runs before the 'finish' listeners (the server's resOnFinish)."""

@@ -112,6 +112,7 @@ class ServerResponse(OutgoingMessage):
         self._expect_continue = False
         self._sent100 = False
         self._closed = False
+        self._close_scheduled = False
         if req.method == "HEAD":
             self._has_body = False
         if req.httpVersionMajor < 1 or req.httpVersionMinor < 1:
@@ -225,6 +226,19 @@ class ServerResponse(OutgoingMessage):
         conn = self._conn
         if conn is not None:
             conn.res_finished(self)
+
+    def _after_finish(self) -> None:
+        if self._closed or self._close_scheduled:
+            return
+        if self._events.get("close") is not None:  # added by a 'finish' listener
+            self._close_scheduled = True
+            nextTick(self._emit_close)
+        else:
+            # Nobody can hear this 'close' any more: in Node it is emitted from the
+            # nextTick queue being drained now, before any promise job could attach
+            # a listener. Skip the tick; keep the state it would leave.
+            self._closed = True
+            self.destroyed = True
 
     def _emit_close(self) -> None:
         if not self._closed:
@@ -507,7 +521,10 @@ class _Conn:
         if self.current is res:
             self.current = None
         res.socket = None
-        nextTick(res._emit_close)
+        if res._events.get("close") is not None:
+            # Node's emitCloseNT, scheduled before the user's 'finish' listeners run.
+            res._close_scheduled = True
+            nextTick(res._emit_close)
         sock = self.socket
         if res._last:
             sock.destroySoon() if hasattr(sock, "destroySoon") else sock.end()
