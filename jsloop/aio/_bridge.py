@@ -178,15 +178,21 @@ class AsyncFnTask:
     timeouts) get this stand-in: ``cancel()`` throws ``CancelledError`` into the
     body at its pending ``await`` (the wait it was in is abandoned), and
     ``cancelling()``/``uncancel()`` count requests as ``asyncio.Task`` does.
+
+    Cost: one pair of reaction callbacks per body; per step two dict lookups and
+    asyncio's enter/leave-task calls. After the first ``cancel()`` each wait of
+    that body gets its own pair tagged with a generation, so a wait abandoned by
+    a later cancel can be told apart and ignored (``wrapped``).
     """
 
-    __slots__ = ("driver", "face", "gen", "requests")
+    __slots__ = ("driver", "face", "gen", "requests", "wrapped")
 
     def __init__(self, driver: Any, face: Any) -> None:
         self.driver = driver
         self.face = face
         self.gen = 0  # bumped by cancel(): a resumption from an older wait is stale
         self.requests = 0
+        self.wrapped = False
 
     def get_loop(self) -> Any:
         return self.face
@@ -217,6 +223,9 @@ class AsyncFnTask:
             return False
         self.requests += 1
         self.gen += 1
+        # From now on the driver's own resume path (driver.step) carries only stale
+        # resumptions; live ones come through _run_as.
+        self.wrapped = True
         exc = asyncio.CancelledError() if msg is None else asyncio.CancelledError(msg)
         _micro().micro.append((_throw_cancel, self, exc))
         return True
@@ -225,33 +234,70 @@ class AsyncFnTask:
 def _throw_cancel(task: AsyncFnTask, exc: BaseException) -> None:
     driver = task.driver
     if driver.promise is not None:
-        driver.step(driver.coro.throw, exc)
+        _run_as(task, driver, driver.coro.throw, exc)
 
 
-_tasks_of: dict[Any, AsyncFnTask] = {}
 _orig_step: Any = None
+_current_tasks: Any = getattr(asyncio.tasks, "_current_tasks", None)
+
+
+def _current(face: Any) -> Any:
+    if _current_tasks is not None:
+        return _current_tasks.get(face)
+    return asyncio.current_task(face)  # pragma: no cover - newer Pythons
 
 
 def _step_as_task(driver: Any, method: Callable[[Any], Any], arg: Any) -> None:
     """``_Driver.step`` while asyncio is in use: the body runs as the current task."""
     face = getattr(state.loop, "aio_face", None)
-    if face is None or asyncio.current_task(face) is not None:
-        _orig_step(driver, method, arg)  # no face, or inside a real task's step
-        return
-    task = _tasks_of.get(driver)
-    if task is None:
-        task = _tasks_of[driver] = AsyncFnTask(driver, face)
-    gen = task.gen
-    resume, throw = driver._resume, driver._throw
-    driver.on_fulfilled = lambda v: task.gen == gen and resume(v)
-    driver.on_rejected = lambda r: task.gen == gen and throw(r)
-    _enter_task(face, task)
-    try:
+    if face is None:
         _orig_step(driver, method, arg)
-    finally:
-        _leave_task(face, task)
-        if driver.promise is None:
-            del _tasks_of[driver]
+        return
+    tasks = face._asyncfn_tasks
+    task = tasks.get(driver)
+    if task is None:
+        task = tasks[driver] = AsyncFnTask(driver, face)
+
+        # The body's waits resume it through these (one pair per body, not per
+        # await); once cancel() was called they are all stale.
+        def fulfilled(value: Any) -> None:
+            if not task.wrapped and driver.promise is not None:
+                _run_as(task, driver, driver.coro.send, value)
+
+        def rejected(reason: Any) -> None:
+            if not task.wrapped and driver.promise is not None:
+                _run_as(task, driver, driver.coro.throw, _as_exception(reason))
+
+        driver.on_fulfilled, driver.on_rejected = fulfilled, rejected
+    elif task.wrapped:
+        return  # a resumption from a wait that cancel() abandoned
+    _run_as(task, driver, method, arg)
+
+
+def _run_as(task: AsyncFnTask, driver: Any, method: Callable[[Any], Any], arg: Any) -> None:
+    face = task.face
+    if task.wrapped:
+        gen = task.gen
+
+        def fulfilled(value: Any) -> None:
+            if task.gen == gen and driver.promise is not None:
+                _run_as(task, driver, driver.coro.send, value)
+
+        def rejected(reason: Any) -> None:
+            if task.gen == gen and driver.promise is not None:
+                _run_as(task, driver, driver.coro.throw, _as_exception(reason))
+
+        driver.on_fulfilled, driver.on_rejected = fulfilled, rejected
+    if _current(face) is not None:  # inside a real asyncio task's step
+        _orig_step(driver, method, arg)
+    else:
+        _enter_task(face, task)
+        try:
+            _orig_step(driver, method, arg)
+        finally:
+            _leave_task(face, task)
+    if driver.promise is None:
+        face._asyncfn_tasks.pop(driver, None)
 
 
 _enter_task: Any = getattr(asyncio.tasks, "_enter_task")  # noqa: B009

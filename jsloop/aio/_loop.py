@@ -83,6 +83,7 @@ class JsloopEventLoop(_Base):  # type: ignore[misc]
         self._timer_when = math.inf
         self._pool_jobs = 0
         self._pool_waiters: list[asyncio.Future[None]] = []
+        self._asyncfn_tasks: dict[Any, Any] = {}  # @asyncfn driver -> its current-task stand-in
         selector = JsloopSelector(self, jl)
         super().__init__(selector)
         selector.unref_fd(self._ssock.fileno())
@@ -311,6 +312,7 @@ class JsloopEventLoop(_Base):  # type: ignore[misc]
         self._embedded = False
         self._thread_id = None
         self._ready.clear()
+        self._asyncfn_tasks.clear()
         self.close()
 
     # -- the thread pool ----------------------------------------------------------------
