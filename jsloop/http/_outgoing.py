@@ -115,37 +115,41 @@ class _CallAll:
 class OutgoingMessage(EventEmitter):
     """Node's ``http.OutgoingMessage``."""
 
+    # Written for every response: slots. Everything else is a class default that
+    # an instance only shadows (in its __dict__) when it changes — most responses
+    # never touch trailers, removed headers, corking or buffering.
     __slots__ = (
         "__dict__",
         "_content_length",
-        "_corked",
-        "_default_keep_alive",
-        "_has_body",
         "_header",
         "_header_sent",
         "_keep_alive_timeout",
         "_last",
-        "_max_requests",
-        "_need_drain",
         "_out",
-        "_pending",
-        "_pending_cbs",
-        "_pending_len",
-        "_removed_connection",
-        "_removed_cont_len",
-        "_removed_te",
-        "_trailer",
-        "chunkedEncoding",
         "destroyed",
         "finished",
-        "maxRequestsOnConnectionReached",
-        "sendDate",
         "shouldKeepAlive",
         "socket",
-        "strictContentLength",
-        "useChunkedEncodingByDefault",
         "writableFinished",
     )
+
+    _has_body = True
+    _trailer = b""
+    _removed_connection = False
+    _removed_cont_len = False
+    _removed_te = False
+    _default_keep_alive = True
+    _max_requests = 0
+    _pending: list[bytes] | None = None
+    _pending_cbs: list[Callable[..., Any]] | None = None
+    _pending_len = 0
+    _corked = False
+    _need_drain = False
+    chunkedEncoding = False
+    useChunkedEncodingByDefault = True
+    maxRequestsOnConnectionReached = False
+    sendDate = False
+    strictContentLength = False
 
     def __init__(self) -> None:
         super().__init__()
@@ -153,26 +157,9 @@ class OutgoingMessage(EventEmitter):
         self._header: bytes | None = None
         self._header_sent = False
         self._content_length: int | None = None
-        self._has_body = True
         self._last = False
-        self._trailer = b""
-        self._removed_connection = False
-        self._removed_cont_len = False
-        self._removed_te = False
-        self._default_keep_alive = True
         self._keep_alive_timeout = 0
-        self._max_requests = 0
-        self._pending: list[bytes] | None = None
-        self._pending_cbs: list[Callable[..., Any]] | None = None
-        self._pending_len = 0
-        self._corked = False
-        self._need_drain = False
-        self.chunkedEncoding = False
-        self.useChunkedEncodingByDefault = True
         self.shouldKeepAlive = True
-        self.maxRequestsOnConnectionReached = False
-        self.sendDate = False
-        self.strictContentLength = False
         self.finished = False
         self.writableFinished = False
         self.destroyed = False

@@ -92,15 +92,12 @@ class ServerResponse(OutgoingMessage):
     """Node's ``http.ServerResponse``: chunked by default, ``Content-Length`` when
     ``end(data)`` is the only write, ``Date`` and ``Connection`` as Node sends them."""
 
-    __slots__ = (
-        "_closed",
-        "_conn",
-        "_expect_continue",
-        "_sent100",
-        "req",
-        "statusCode",
-        "statusMessage",
-    )
+    __slots__ = ("_closed", "_conn", "req", "statusCode", "statusMessage")
+
+    sendDate = True
+    _expect_continue = False
+    _sent100 = False
+    _close_scheduled = False
 
     def __init__(self, req: IncomingMessage, conn: Any = None) -> None:
         super().__init__()
@@ -108,11 +105,7 @@ class ServerResponse(OutgoingMessage):
         self._conn: _Conn | None = conn
         self.statusCode = 200
         self.statusMessage: str | None = None
-        self.sendDate = True
-        self._expect_continue = False
-        self._sent100 = False
         self._closed = False
-        self._close_scheduled = False
         if req.method == "HEAD":
             self._has_body = False
         if req.httpVersionMajor < 1 or req.httpVersionMinor < 1:
