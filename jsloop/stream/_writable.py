@@ -444,6 +444,16 @@ class Writable(Stream):
 
     def write(self, chunk: Any, encoding: Any = None, cb: Any = None) -> bool:
         """``writable.write(chunk[, encoding][, cb])``: False means wait for 'drain'."""
+        state = self._writableState
+        if (
+            type(chunk) is bytes
+            and encoding is None
+            and cb is None
+            and not state.bits & (kObjectMode | kEnding | kDestroyed)
+        ):
+            # The socket path: _write() for a plain bytes chunk without callback, inlined.
+            state.pendingcb += 1
+            return write_or_buffer(self, state, chunk, "buffer", nop)
         if encoding is not None and callable(encoding):
             cb = encoding
             encoding = None
