@@ -98,6 +98,7 @@ if TYPE_CHECKING:
     from ._server import Server
 
 IOV_MAX = 1024  # buffers per sendmsg (Linux's UIO_MAXIOV)
+_NEED_DRAIN = 4  # the Flag bit of Socket._need_drain
 
 
 def no_done(result: Any, error: BaseException | None) -> None:
@@ -150,7 +151,7 @@ class Socket(SocketInfo, EventEmitter):
     # Cold booleans, one bit each of ``_bits`` (see Flag).
     _end_emitted = Flag(1)
     _finished = Flag(2)
-    _need_drain = Flag(4)
+    _need_drain = Flag(_NEED_DRAIN)
     _read_ended = Flag(8)
     _reading = Flag(16)  # Node's handle.reading: a read was started
     _refed = Flag(32)
@@ -436,11 +437,11 @@ class Socket(SocketInfo, EventEmitter):
             wq = self._wq = collections.deque()
         wq.append([data, cb])
         self._wq_bytes += n
-        if not self._corked:
-            self._update_interest()
+        if len(wq) == 1 and not self._corked:
+            self._update_interest()  # later writes find WRITABLE asked for already
         if self._wq_bytes < HIGH_WATER_MARK:
             return True
-        self._need_drain = True
+        self._bits |= _NEED_DRAIN  # self._need_drain = True, without the descriptor call
         return False
 
     def _write_after_end(self, cb: Callable[..., Any] | None) -> None:
