@@ -814,3 +814,40 @@ def test_api_details_match_node() -> None:
         "timeout 1.5", "timeout set 7", "bufferSize undefined localFamily undefined server null",
         "accepted server is srv true IPv4 0", "connected to address() IPv4",
     ])
+
+
+def test_empty_writes_in_the_queue_are_sent_and_reported() -> None:
+    """An empty write queued behind others (or alone, while connecting) completes; it
+    once stalled the flush in an endless loop."""
+    js = """
+    const s = net.createServer((c) => { let n = 0; c.on('data', (d) => { n += d.length; });
+                                        c.on('end', () => { log('server got', n); c.end(); }); });
+    s.listen(0, '127.0.0.1', () => {
+      const c = net.connect(s.address().port, '127.0.0.1');
+      c.write('', (e) => log('cb0', code(e)));
+      c.write('ab', (e) => log('cb1', code(e)));
+      c.write('', (e) => log('cb2', code(e)));
+      c.end(() => log('ended'));
+      c.on('close', () => s.close());
+    });
+    """
+
+    def main(log: Callable[..., None]) -> None:
+        def on_conn(c: net.Socket) -> None:
+            n = [0]
+            c.on("data", lambda d: n.__setitem__(0, n[0] + len(d)))
+            c.on("end", lambda: (log("server got", n[0]), c.end()))
+
+        s = net.createServer(on_conn)
+
+        def listening() -> None:
+            c = net.connect(s.address().port, "127.0.0.1")  # type: ignore[union-attr]
+            c.write("", lambda e=None: log("cb0", code(e)))
+            c.write("ab", lambda e=None: log("cb1", code(e)))
+            c.write("", lambda e=None: log("cb2", code(e)))
+            c.end(lambda: log("ended"))
+            c.on("close", lambda h: s.close())
+
+        s.listen(0, "127.0.0.1", listening)
+
+    check(js, main, ["cb0 null", "cb1 null", "cb2 null", "ended", "server got 2"])

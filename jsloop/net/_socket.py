@@ -481,11 +481,12 @@ class Socket(SocketInfo, EventEmitter):
         assert wq is not None and sock is not None
         done: list[Any] = []
         while wq:
+            batch = len(wq) if len(wq) < IOV_MAX else IOV_MAX
             try:
-                if len(wq) == 1:
+                if batch == 1:
                     sent = sock.send(wq[0][0])
                 else:
-                    sent = sock.sendmsg([e[0] for e in itertools.islice(wq, IOV_MAX)])
+                    sent = sock.sendmsg([e[0] for e in itertools.islice(wq, batch)])
             except WOULD_BLOCK:
                 break
             except OSError as exc:
@@ -493,19 +494,21 @@ class Socket(SocketInfo, EventEmitter):
                 return
             self._bytes_sent += sent
             self._wq_bytes -= sent
-            while sent:
+            full = False
+            for _ in range(batch):
                 entry = wq[0]
                 data = entry[0]
-                if sent < len(data):
-                    entry[0] = memoryview(data)[sent:]
+                if sent < len(data):  # (an empty write is never "partly" sent)
+                    if sent:
+                        entry[0] = memoryview(data)[sent:]
+                    full = True  # the kernel took less than we gave: it is full
                     break
                 sent -= len(data)
                 wq.popleft()
                 if entry[1] is not None:
                     done.append(entry[1])
-            else:
-                continue
-            break  # the kernel took part of a buffer: it is full
+            if full:
+                break
         for cb in done:
             call_js(cb, None)  # written: reported even if a callback destroyed us
         if self._timeout_ms:
@@ -723,14 +726,24 @@ class Socket(SocketInfo, EventEmitter):
             self.once("finish", self.destroy)
 
     def resetAndDestroy(self) -> Self:
-        """``socket.resetAndDestroy()``: close with RST (SO_LINGER 0)."""
+        """``socket.resetAndDestroy()``: close with RST (SO_LINGER 0); while connecting,
+        once connected. Without an fd: destroy with ERR_SOCKET_CLOSED, as Node."""
+        if self.destroyed or (self._sock is None and not self.connecting):
+            return self.destroy(node_error(Exception, "Socket is closed", "ERR_SOCKET_CLOSED"))
+        if self.connecting:
+            self.once("connect", self._reset)
+        else:
+            self._reset()
+        return self
+
+    def _reset(self) -> None:
         if self._sock is not None and not self.destroyed:
             try:
                 self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                                       b"\x01\x00\x00\x00\x00\x00\x00\x00")
             except OSError:
                 pass
-        return self.destroy()
+        self.destroy()
 
     def _emit_error(self, error: BaseException) -> None:
         self.emit("error", error)

@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 from _io_helpers import no_leaks, run_bounded  # noqa: F401
 
+import jsloop
 from jsloop import net, nextTick, setTimeout
 
 pytestmark = pytest.mark.usefixtures("no_leaks")
@@ -1581,3 +1582,273 @@ def test_listen_ipv6only(must: Any) -> None:
         server.listen({"host": "::", "port": 0, "ipv6Only": True}, must.call(listening))
 
     run_bounded(main)
+
+
+def _econnreset_read(err: Any) -> None:
+    assert err.code == "ECONNRESET"
+    assert err.strerror == "read ECONNRESET"
+
+
+def test_connect_reset(must: Any) -> None:
+    """Ported from test/parallel/test-net-connect-reset.js."""
+
+    def main() -> None:
+        socket = net.Socket()
+        socket.resetAndDestroy()
+        socket.on("error", must.call(lambda e: _check(e.code == "ERR_SOCKET_CLOSED")))
+
+    run_bounded(main)
+
+
+@pytest.mark.parametrize("upstream", ["test-net-connect-reset-after-destroy.js",
+                                      "test-net-socket-reset-send.js"])
+def test_connect_reset_after_destroy(must: Any, upstream: str) -> None:
+    """Ported from test/parallel/test-net-connect-reset-after-destroy.js and
+    test/parallel/test-net-socket-reset-send.js (the same program)."""
+
+    def main() -> None:
+        server = net.createServer()
+
+        def listening() -> None:
+            conn = net.createConnection(server.address().port)  # type: ignore[union-attr]
+            server.on("connection", lambda socket: socket.on("error", _econnreset_read))
+
+            def on_connect() -> None:
+                assert conn.resetAndDestroy().destroy() is conn
+                conn.on("error", must.not_call())
+
+                def cb(err: Any) -> None:
+                    assert err.code == "ERR_STREAM_DESTROYED"
+                    assert str(err) == "Cannot call write after a stream was destroyed"
+
+                conn.write(b"fzfzfzfzfz", must.call(cb))
+                server.close()
+
+            conn.on("connect", must.call(on_connect))
+
+        server.listen(0, must.call(listening))
+
+    run_bounded(main)
+
+
+def test_connect_reset_before_connected(must: Any) -> None:
+    """Ported from test/parallel/test-net-connect-reset-before-connected.js (the port
+    from a listening callback, as in test_connect_immediate_destroy)."""
+
+    def main() -> None:
+        server = net.createServer()
+
+        def listening() -> None:
+            port = server.address().port  # type: ignore[union-attr]
+            socket = net.connect(port, LOCALHOST_IPV4, must.not_call())
+            socket.on("error", must.not_call())
+            server.close()
+            socket.resetAndDestroy()
+            socket.destroy()
+
+        server.listen(0, listening)
+
+    run_bounded(main)
+
+
+def test_connect_reset_until_connected(must: Any) -> None:
+    """Ported from test/parallel/test-net-connect-reset-until-connected.js."""
+
+    def main() -> None:
+        server = net.createServer()
+
+        def listening() -> None:
+            conn = net.createConnection(server.address().port)  # type: ignore[union-attr]
+            count = [2]
+
+            def connok(*_: Any) -> None:
+                count[0] -= 1
+                if count[0] == 0:
+                    conn.resetAndDestroy()
+
+            conn.on("close", must.call())
+
+            def on_connection(socket: net.Socket) -> None:
+                connok()
+                socket.on("error", must.call(_econnreset_read))
+                server.close()
+
+            server.on("connection", on_connection)
+            conn.on("connect", connok)
+
+        server.listen(0, must.call(listening))
+
+    run_bounded(main)
+
+
+def test_socket_reset_twice(must: Any) -> None:
+    """Ported from test/parallel/test-net-socket-reset-twice.js."""
+
+    def main() -> None:
+        server = net.createServer()
+
+        def listening() -> None:
+            conn = net.createConnection(server.address().port)  # type: ignore[union-attr]
+            conn.on("error", must.call(lambda e: conn.resetAndDestroy()))
+            conn.on("close", must.call())
+            server.close()
+
+        server.listen(0, listening)
+
+    run_bounded(main)
+
+
+def test_server_reset(must: Any) -> None:
+    """Ported from test/parallel/test-net-server-reset.js."""
+
+    def main() -> None:
+        sockets: list[net.Socket] = []
+
+        def on_conn(c: net.Socket) -> None:
+            c.on("close", must.call())
+            sockets.append(c)
+            if len(sockets) == 2:
+                assert server.close() is server
+                for s in sockets:
+                    s.resetAndDestroy()
+
+        server = net.createServer(on_conn)
+        server.on("close", must.call())
+
+        def listening() -> None:
+            for _ in range(2):
+                net.createConnection(server.address().port).on(  # type: ignore[union-attr]
+                    "error", must.call(lambda e: _check(e.code == "ECONNRESET")))
+
+        assert server.listen(0, listening) is server
+
+    run_bounded(main)
+
+
+@pytest.mark.parametrize("block", ["buffer", "string", "corked"])
+def test_bytes_written_large(must: Any, block: str) -> None:
+    """Ported from test/parallel/test-net-bytes-written-large.js (its three blocks)."""
+    n = 10_000_000
+
+    def main() -> None:
+        def on_conn(socket: net.Socket) -> None:
+            if block == "corked":
+                socket.cork()
+                socket.write("a" * n)
+                assert socket.bytesWritten == n
+                socket.write(bytes(n))
+                assert socket.bytesWritten == 2 * n
+                socket.end("", must.call(lambda: _check(socket.bytesWritten == 2 * n)))
+                socket.uncork()
+                return
+            data: Any = bytes(n) if block == "buffer" else "a" * n
+            socket.end(data, must.call(lambda: _check(socket.bytesWritten == n)))
+            assert socket.bytesWritten == n
+
+        server = net.createServer(must.call(on_conn))
+        total = 2 * n if block == "corked" else n
+
+        def listening() -> None:
+            client = net.connect(server.address().port)  # type: ignore[union-attr]
+            client.resume()
+
+            def on_close() -> None:
+                assert client.bytesRead == total
+                server.close()
+
+            client.on("close", must.call(on_close))
+
+        server.listen(0, must.call(listening))
+
+    run_bounded(main, timeout=60)
+
+
+def test_stream(must: Any) -> None:
+    """Ported from test/parallel/test-net-stream.js."""
+    size, n = 2_000_000, 10
+    buf = b"a" * size
+
+    def main() -> None:
+        def on_conn(socket: net.Socket) -> None:
+            socket.setNoDelay()
+            socket.on("error", must.call(lambda e: socket.destroy()))
+            socket.on("close", must.call(lambda: server.close()))
+            for _ in range(n):
+                socket.write(buf, lambda *a: None)
+            socket.end()
+
+        server = net.createServer(on_conn)
+
+        def listening() -> None:
+            conn = net.connect(server.address().port)  # type: ignore[union-attr]
+
+            def on_data(_: bytes) -> None:
+                assert conn.pause() is conn
+                setTimeout(lambda: conn.destroy(), 20)
+
+            conn.on("data", on_data)
+
+        server.listen(0, listening)
+
+    run_bounded(main, timeout=30)
+
+
+def test_server_max_connections_close_makes_more_available() -> None:
+    """Ported from test/parallel/test-net-server-max-connections-close-makes-more-available.js."""
+    connections: dict[int, net.Socket] = {}
+    received: list[str] = []
+    sent: list[str] = []
+
+    def main() -> None:
+        def create_connection(index: int) -> Any:
+            def executor(resolve: Any, reject: Any) -> None:
+                def connected() -> None:
+                    msg = str(index)
+                    connection.write(msg)
+                    sent.append(msg)
+
+                connection = net.createConnection(server.address().port,  # type: ignore
+                                                  connected)
+
+                def on_error(err: Any) -> None:
+                    assert err.code == "ECONNRESET"
+                    resolve(None)
+
+                connection.on("error", on_error)
+                connection.on("data", lambda e: resolve(None))
+                connection.on("end", lambda: resolve(None))
+                connections[index] = connection
+
+            return jsloop.Promise(executor)
+
+        def close_connection(index: int) -> Any:
+            def executor(resolve: Any, reject: Any) -> None:
+                connections[index].on("end", lambda: resolve(None))
+                connections[index].end()
+
+            return jsloop.Promise(executor)
+
+        def on_conn(socket: net.Socket) -> None:
+            def on_data(data: bytes) -> None:
+                received.append(data.decode())
+                socket.write("acknowledged")
+
+            socket.on("data", on_data)
+
+        server = net.createServer(on_conn)
+        server.maxConnections = 1
+
+        def listening() -> None:
+            (create_connection(0)
+             .then(lambda _: create_connection(1))
+             .then(lambda _: close_connection(0))
+             .then(lambda _: create_connection(2))
+             .then(lambda _: create_connection(3))
+             .then(lambda _: server.close())
+             .then(lambda _: close_connection(2)))
+
+        server.listen(0, listening)
+
+    run_bounded(main)
+    assert sent == ["0", "1", "2", "3"]
+    assert received == ["0", "2"]
