@@ -201,18 +201,27 @@ def measure(wrk: str, cmd: list[str], conns: int, warmup: float, secs: float
     return res
 
 
+def round_ratios(runs: dict[str, list[dict[str, Any]]], name: str, key: str) -> list[float]:
+    """Per-round ``name / node`` ratios of ``key`` (the same round shares the load)."""
+    mine, node = runs.get(name, []), runs.get("node", [])
+    return [a[key] / b[key] for a, b in zip(mine, node, strict=False)
+            if a.get(key) and b.get(key)]
+
+
 def to_markdown(data: dict[str, Any]) -> str:
     rows = []
-    node = data["summary"].get("node", {})
     for name, s in data["summary"].items():
-        ratio = s["rps"] / node["rps"] if node.get("rps") else None
-        rows.append([name, fmt(s["rps"], 0), fmt(ratio), fmt(s["p99_ms"]),
-                     fmt(s["cpu_us_per_req"], 1)])
-    table = md_table(["server", "req/s", "vs node", "p99 ms", "server CPU µs/req"], rows,
-                     "lrrrr")
+        rps_r = round_ratios(data["runs"], name, "rps")
+        cpu_r = round_ratios(data["runs"], name, "cpu_us_per_req")
+        rows.append([name, fmt(s["rps"], 0), fmt(median(rps_r) if rps_r else None),
+                     fmt(s["p99_ms"]), fmt(s["cpu_us_per_req"], 1),
+                     fmt(median(cpu_r) if cpu_r else None)])
+    table = md_table(["server", "req/s", "req/s vs node", "p99 ms", "server CPU µs/req",
+                      "CPU/req vs node"], rows, "lrrrrr")
     return (f"wrk -t1 -c{data['conns']} -d{data['duration']}s, hello world keep-alive, "
-            f"server on core {SERVER_CORE}, wrk on core {WRK_CORE}; median of "
-            f"{data['rounds']} interleaved rounds.\n\n{table}\n")
+            f"server on core {SERVER_CORE}, wrk on core {WRK_CORE}; medians of "
+            f"{data['rounds']} interleaved rounds (the 'vs node' columns are medians of "
+            f"per-round ratios).\n\n{table}\n")
 
 
 def main(argv: list[str] | None = None) -> int:
