@@ -158,6 +158,10 @@ CASES: dict[str, bytes] = {
     "h2-preface": b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
     "incomplete-body": b"POST /echo HTTP/1.1\r\n" + H + b"Content-Length: 10\r\n\r\nabc",
     "incomplete-head": b"GET / HTTP/1.1\r\nHost: x\r\n",
+    "upgrade-without-listener": (b"GET /len HTTP/1.1\r\n" + H + b"Upgrade: websocket\r\n"
+                                 b"Connection: Upgrade\r\n\r\nGET /chunked HTTP/1.1\r\n" + H
+                                 + b"\r\n"),
+    "connect-without-listener": b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com\r\n\r\n",
 }
 
 DATE = re.compile(rb"Date: [^\r]*\r\n")

@@ -150,6 +150,35 @@ def test_max_requests_per_socket() -> None:
         b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
 
 
+def test_upgrade_hands_over_the_socket_with_head() -> None:
+    seen: list[Any] = []
+
+    def setup(srv: Any) -> None:
+        def on_upgrade(req: Any, sock: Any, head: bytes) -> None:
+            seen.append((req.method, req.url, req.headers["upgrade"], head))
+            sock.write(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\n"
+                       b"Connection: Upgrade\r\n\r\n")
+            sock.write(head)
+            sock.on("data", lambda d: sock.write(d.upper()))
+            sock.on("end", lambda: sock.end())
+
+        srv.on("upgrade", on_upgrade)
+
+    with ServerThread(hello, setup=setup) as st, st.connect() as s:
+        s.sendall(b"GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: echo\r\nConnection: Upgrade\r\n"
+                  b"\r\nfirst")
+        f = s.makefile("rb")
+        assert f.readline() == b"HTTP/1.1 101 Switching Protocols\r\n"
+        while f.readline() != b"\r\n":
+            pass
+        assert f.read(5) == b"first"
+        s.sendall(b"more")
+        assert f.read(4) == b"MORE"
+        s.shutdown(socket.SHUT_WR)
+        assert f.read() == b""
+    assert seen == [("GET", "/ws", "echo", b"first")]
+
+
 def test_missing_host_is_400() -> None:
     with ServerThread(hello) as st:
         out = raw(st, b"GET / HTTP/1.1\r\n\r\n")

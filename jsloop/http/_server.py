@@ -283,6 +283,7 @@ class _Conn:
         "server",
         "socket",
         "started",
+        "upgrading",
         "url",
     )
 
@@ -291,6 +292,7 @@ class _Conn:
         self.socket = socket
         self.parser = httptools.HttpRequestParser(self)
         self.req: IncomingMessage | None = None
+        self.upgrading: IncomingMessage | None = None
         self.raw: list[str] = []
         self.url = b""
         self.head_bytes = 0
@@ -406,6 +408,7 @@ class _Conn:
         if parser.should_upgrade():
             req.upgrade = method == "CONNECT" or bool(server.listenerCount("upgrade"))
             if req.upgrade:
+                self.upgrading = req  # llhttp raises HttpParserUpgrade after the head
                 return
         if sock.destroyed:
             return
@@ -479,16 +482,15 @@ class _Conn:
     # -- upgrade --------------------------------------------------------------------------
 
     def upgrade(self, data: bytes, offset: int) -> None:
-        req = self.req
+        req = self.upgrading
+        self.upgrading = None
         self.req = None
         self.in_message = False
         if req is None or not req.upgrade:
-            # No 'upgrade' listener: the request was answered as a plain one; go on
-            # with a fresh parser for whatever follows.
+            # No 'upgrade' listener: the request was answered as a plain one. Node's
+            # binding resumes llhttp after the upgrade but drops the rest of this
+            # chunk (checked against node 20); later chunks parse normally.
             self.parser = httptools.HttpRequestParser(self)
-            rest = data[offset:]
-            if rest:
-                self.on_data(rest)
             return
         sock = self.socket
         for event, fn in self.listeners:
