@@ -283,3 +283,56 @@ def test_client_against_node_server() -> None:
         proc.wait(10)
         if proc.stdout is not None:
             proc.stdout.close()
+
+
+def test_global_agent_pool_does_not_keep_the_loop_alive() -> None:
+    """http.get with the global agent (keep-alive): after the response the socket is
+    parked in freeSockets, unref'd — the run ends without agent.destroy()."""
+    out: list[Any] = []
+
+    def main() -> None:
+        def go(srv: Any, port: int) -> None:
+            def on_res(res: Any) -> None:
+                res.resume()
+
+                def ended() -> None:
+                    out.append(res.statusCode)
+                    srv.close()  # closes our (idle) keep-alive connection server-side too
+
+                res.on("end", ended)
+
+            req = http.get(f"http://127.0.0.1:{port}/x", on_res)
+            req.on("close", lambda: setImmediate(lambda: out.append(
+                sum(len(v) for v in http.globalAgent.freeSockets.values()))))
+
+        serve(lambda req, res: res.end("ok"), go)
+
+    run_bounded(main, timeout=10)
+    assert out[0] == 200
+    assert out[1] == 1  # parked for reuse
+
+
+def test_request_timeout_and_destroy() -> None:
+    events: list[Any] = []
+
+    def main() -> None:
+        def handler(req: Any, res: Any) -> None:
+            pass  # never answers
+
+        def go(srv: Any, port: int) -> None:
+            req = http.request({"host": "127.0.0.1", "port": port, "agent": False})
+
+            def on_timeout() -> None:
+                events.append("timeout")
+                req.destroy()
+
+            req.setTimeout(50, on_timeout)
+            req.on("error", lambda e: events.append(("error", e.code)))
+            req.on("close", lambda: (events.append("close"), srv.close(),
+                                     srv.closeAllConnections()))
+            req.end()
+
+        serve(handler, go)
+
+    run_bounded(main, timeout=10)
+    assert events == ["timeout", ("error", "ECONNRESET"), "close"]
