@@ -53,7 +53,8 @@ from ._common import (
     WOULD_BLOCK,
     loop_net,
 )
-from ._socket import Socket, no_done
+from ._connect import no_done
+from ._socket import Socket
 
 # -- Server -----------------------------------------------------------------------------
 

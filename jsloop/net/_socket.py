@@ -59,8 +59,12 @@ tests/test_net_hardening.py)
   been ended by the other party") via nextTick, and the socket is destroyed with
   it — an 'error' only if it was still open.
 
-Imports: _req, _runtime, _poller, events, errors, timers, _addr, _common,
-_sockinfo, _iter; dns lazily (only a connect to a host name needs it).
+The connecting half (``connect()``, its requests and lookups) is the mixin
+``_connect.SocketConnect``; options, the idle timeout and addresses are
+``_sockinfo.SocketInfo``.
+
+Imports: _runtime, _poller, events, errors, timers, _addr, _common, _connect,
+_sockinfo, _iter.
 """
 
 from __future__ import annotations
@@ -69,28 +73,22 @@ import codecs
 import collections
 import errno as errno_mod
 import itertools
-import os
 import socket
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
 
 from .._compat import call_js
 from .._poller import READABLE, WRITABLE
-from .._req import Req
 from .._runtime import get_loop
 from ..errors import NodeTypeError, invalid_arg_type
 from ..events import EventEmitter
 from ..timers import nextTick
 from ._addr import (
-    AddressInfo,
-    errno_exception,
-    family_of,
     from_oserror,
-    isIP,
     node_error,
-    normalize_connect_args,
 )
 from ._common import HIGH_WATER_MARK, WOULD_BLOCK, Flag, loop_net
+from ._connect import SocketConnect
 from ._iter import SocketIterator
 from ._sockinfo import SocketInfo
 
@@ -99,10 +97,6 @@ if TYPE_CHECKING:
 
 IOV_MAX = 1024  # buffers per sendmsg (Linux's UIO_MAXIOV)
 _NEED_DRAIN = 4  # the Flag bit of Socket._need_drain
-
-
-def no_done(result: Any, error: BaseException | None) -> None:
-    """A connect request's completion: the socket acts on its own; the Req is the ref."""
 
 
 def _closed_before_connection() -> Exception:
@@ -115,7 +109,7 @@ def _destroyed_error(method: str) -> Exception:
                       "ERR_STREAM_DESTROYED")
 
 
-class Socket(SocketInfo, EventEmitter):
+class Socket(SocketConnect, SocketInfo, EventEmitter):
     """Node's ``net.Socket``: a duplex byte stream over TCP or a Unix socket.
 
     Events: ``'connect'``, ``'ready'``, ``'lookup'``, ``'data'``, ``'end'``,
@@ -754,180 +748,6 @@ class Socket(SocketInfo, EventEmitter):
             for cb, err in settle:
                 call_js(cb, err)
         self.emit("close", had_error)
-
-    # -- connecting -----------------------------------------------------------------
-
-    def connect(self, *args: Any, **kwargs: Any) -> Self:
-        """``socket.connect(port[, host][, cb])`` / ``(path[, cb])`` / ``(options[, cb])``.
-
-        On a destroyed socket it starts over (Node's ``_undestroy``); while a
-        connect is in flight the second one fails with EALREADY ('error').
-        """
-        opts, cb = normalize_connect_args(args, kwargs)
-        if self.destroyed:
-            self._undestroy()
-        if cb is not None:
-            self.once("connect", cb)
-        if "allowHalfOpen" in opts:
-            self.allowHalfOpen = bool(opts["allowHalfOpen"])
-        for name in ("noDelay", "keepAlive"):
-            if opts.get(name):
-                self._set_opt(name, (True, opts.get("keepAliveInitialDelay", 0)))
-        if opts.get("localAddress") is not None:
-            self._set_opt("localAddress", opts["localAddress"])
-        self.connecting = True
-        req = Req(self._net.loop, no_done, "connect")
-        self._cold_list("_reqs").append(req)
-        path = opts.get("path")
-        if path is not None:
-            self._connect_unix(req, os.fsdecode(path))
-            return self
-        host = opts.get("host") or "localhost"
-        port = opts["port"]
-        if isIP(host):
-            nextTick(self._start_connect, req, host, port)
-        else:
-            # Node's socketToDnsFamily: what address() reports works as a family too.
-            family: Any = opts.get("family") or 0
-            if family in ("IPv4", "IPv6"):
-                family = 4 if family == "IPv4" else 6
-            self._lookup_and_connect(req, host, port, family)
-        return self
-
-    def _undestroy(self) -> None:
-        if self._sock is not None:
-            self._sock = None
-        if self._opts:
-            for key in ("peer", "addr", "end_cbs"):
-                self._opts.pop(key, None)
-        self._server = None
-        # Node's undestroy resets the ended/destroyed state, not the flowing mode
-        # or the encoding: a socket with a 'data' listener keeps flowing.
-        flowing, decoder = self._flowing, self._decoder
-        self._reset_state()
-        self._flowing, self._decoder = flowing, decoder
-
-    def _finish_req(self, req: Req) -> bool:
-        """Complete a connect request; False if it was already (destroy cancelled it)."""
-        if not req.complete(None):
-            return False
-        reqs = self._opts.get("_reqs") if self._opts else None
-        if reqs is not None and req in reqs:
-            reqs.remove(req)
-        return True
-
-    def _cancel_connects(self) -> None:
-        reqs = self._opts.pop("_reqs", None) if self._opts else None
-        for req in reqs or ():
-            if req.syscall == "getaddrinfo":
-                req.cancel()  # withdrawn if still queued; a running one is ignored
-            else:
-                req.complete(None)
-
-    def _lookup_and_connect(self, req: Req, host: str, port: int, family: Any) -> None:
-        from .. import dns
-
-        if isinstance(family, bool) or family not in (0, 4, 6):
-            raise NodeTypeError(
-                f"The argument 'family' must be one of: 0, 4, 6. Received {family!r}",
-                "ERR_INVALID_ARG_VALUE")
-
-        def done(result: Any, err: BaseException | None) -> None:
-            reqs = self._opts.get("_reqs") if self._opts else None
-            if reqs is not None and lookup in reqs:
-                reqs.remove(lookup)
-            if not req.active:
-                return  # destroyed meanwhile (or ECANCELED)
-            if err is not None:
-                self._finish_req(req)
-                self.emit("lookup", err, None, None, host)
-                self.destroy(err)
-                return
-            self.emit("lookup", None, result["address"], result["family"], host)
-            self._start_connect(req, result["address"], port)
-
-        lookup = dns.lookup_request(host, family, done=done)
-        self._opts["_reqs"].append(lookup)  # type: ignore[index]
-
-    def _start_connect(self, req: Req, host: str, port: int) -> None:
-        if not self._finish_req(req):
-            return  # destroyed meanwhile
-        if self._sock is not None:
-            # A second connect() on this handle: libuv refuses it (EALREADY while
-            # connecting, EISCONN once connected).
-            in_flight = self._w is not None and self._w.callback == self._on_connect_io
-            code = errno_mod.EALREADY if in_flight else errno_mod.EISCONN
-            info = self.address()
-            where = f"{info.address}:{info.port}" if isinstance(info, AddressInfo) else ""
-            self.destroy(errno_exception(code, "connect", host, port, local=where))
-            return
-        family = family_of(host)
-        try:
-            sock = socket.socket(family, socket.SOCK_STREAM)
-        except OSError as exc:
-            self.destroy(from_oserror(exc, "socket"))
-            return
-        sock.setblocking(False)
-        self._attach(sock, self._on_connect_io)
-        self._set_opt("addr", (host, port))
-        local = self._opts.get("localAddress") if self._opts else None
-        if local:
-            try:
-                sock.bind((local[0], local[1]))
-            except OSError as exc:
-                self.destroy(from_oserror(exc, "bind", local[0], local[1]))
-                return
-        err = sock.connect_ex((host, port))
-        self._connect_started(err)
-
-    def _connect_unix(self, req: Req, path: str) -> None:
-        if self._sock is not None:
-            nextTick(self._start_connect, req, path, None)  # reports EALREADY/EISCONN
-            return
-        self._finish_req(req)
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.setblocking(False)
-        self._attach(sock, self._on_connect_io)
-        self._set_opt("addr", (path, None))
-        try:
-            err = sock.connect_ex(path)
-        except OSError as exc:  # e.g. a path too long for sun_path
-            err = exc.errno or errno_mod.EINVAL
-        self._connect_started(err)
-
-    def _connect_started(self, err: int) -> None:
-        if err in (errno_mod.EINPROGRESS, errno_mod.EAGAIN):
-            self._update_interest()  # WRITABLE: the kernel tells us when it is done
-        else:
-            # Done (or refused) at once: libuv reports it in the next pending phase.
-            self._net.loop.defer_pending(self._after_connect, err)
-
-    def _after_connect(self, err: int) -> None:
-        if self.destroyed or not self.connecting:
-            return
-        self.connecting = False
-        if self._w is not None:
-            self._w.callback = self._on_io
-        if err:
-            host, port = self._opts["addr"]  # type: ignore[index]
-            self.destroy(errno_exception(err, "connect", host, port))
-            return
-        if self._timeout_ms:
-            self._touch()
-        # Node's afterConnect: start reading unless the user paused the socket.
-        self._reading = self._flowing is not False
-        self._update_interest()
-        self.emit("connect")
-        self.emit("ready")
-        # libuv goes on with queued writes / a shutdown in the same uv__stream_io
-        # call, after the connect callback's MakeCallback scope (and its drain).
-        self._net.loop.drain()
-        if self.destroyed:
-            return
-        if self._wq:
-            self._flush()
-        elif self._write_ended:
-            self._shutdown()
 
     # -- async iteration ------------------------------------------------------------
 
