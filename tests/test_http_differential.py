@@ -45,6 +45,9 @@ function handler(req, res) {
   else if (u === '/remove') {
     res.setHeader('X-Gone', '1'); res.removeHeader('x-gone'); res.removeHeader('Date');
     res.end('r');
+  } else if (u === '/flush') { res.setHeader('X-F', '1'); res.flushHeaders(); res.end('late'); }
+  else if (u === '/write-head-pairs') {
+    res.writeHead(202, 'Fine', [['X-P', 'a'], ['X-P', 'b']]); res.end();
   } else { res.setHeader('Content-Type', 'text/plain'); res.end('Hello, World!\n'); }
 }
 const s = http.createServer(handler);
@@ -103,6 +106,13 @@ def py_handler(req: Any, res: Any) -> None:
         res.removeHeader("x-gone")
         res.removeHeader("Date")
         res.end("r")
+    elif u == "/flush":
+        res.setHeader("X-F", "1")
+        res.flushHeaders()
+        res.end("late")
+    elif u == "/write-head-pairs":
+        res.writeHead(202, "Fine", [["X-P", "a"], ["X-P", "b"]])
+        res.end()
     else:
         res.setHeader("Content-Type", "text/plain")
         res.end("Hello, World!\n")
@@ -161,6 +171,8 @@ CASES: dict[str, bytes] = {
     "upgrade-without-listener": (b"GET /len HTTP/1.1\r\n" + H + b"Upgrade: websocket\r\n"
                                  b"Connection: Upgrade\r\n\r\nGET /chunked HTTP/1.1\r\n" + H
                                  + b"\r\n"),
+    "flush-headers": b"GET /flush HTTP/1.1\r\n" + H + b"\r\n",
+    "write-head-pairs": b"GET /write-head-pairs HTTP/1.1\r\n" + H + b"\r\n",
     "connect-without-listener": b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com\r\n\r\n",
 }
 
@@ -208,3 +220,16 @@ def test_same_bytes_as_node(name: str, node_port: int, jsloop_port: int) -> None
     expected = exchange(node_port, payload)
     got = exchange(jsloop_port, payload)
     assert got == expected
+
+
+def test_status_codes_and_methods_match_node() -> None:
+    from jsloop import http
+
+    out = subprocess.run(
+        [NODE or "node", "-e",
+         "const h = require('http'); console.log(JSON.stringify([h.STATUS_CODES, h.METHODS, "
+         "h.maxHeaderSize]))"], capture_output=True, text=True, timeout=30)
+    codes, methods, max_header = json.loads(out.stdout)
+    assert {int(k): v for k, v in codes.items()} == http.STATUS_CODES
+    assert methods == http.METHODS
+    assert max_header == http.maxHeaderSize
