@@ -203,8 +203,6 @@ class ClientRequest(OutgoingMessage):
         if self._timeout_ms:
             socket.setTimeout(self._timeout_ms)
         self._flush_pending()
-        if self.finished and self._pending is None and self._header is None:
-            pass
 
     def setTimeout(self, msecs: float, callback: Callable[..., Any] | None = None
                    ) -> ClientRequest:

@@ -59,7 +59,7 @@ from ._common import (
     parse_error,
 )
 from ._incoming import IncomingMessage
-from ._outgoing import OutgoingMessage, headers_sent_error
+from ._outgoing import OutgoingMessage, _pairs, headers_sent_error
 
 __all__ = ["Server", "ServerResponse", "createServer"]
 
@@ -162,7 +162,6 @@ class ServerResponse(OutgoingMessage):
                     if k:
                         self.setHeader(k, v)
             elif headers:
-                from ._outgoing import _pairs
                 pairs = _pairs(headers)
                 for k, _v in pairs:
                     self.removeHeader(k)
@@ -244,8 +243,6 @@ class ServerResponse(OutgoingMessage):
         if self._events.get("socket") is not None:
             self.emit("socket", sock)
         self._flush_pending()
-        if self.finished and not self._pending and self.writableFinished:
-            pass
 
     def detachSocket(self, sock: Any) -> None:
         self.socket = None
