@@ -199,10 +199,15 @@ def check_mode(mode: Any, default: int) -> int:
         try:
             return int(mode, 8)
         except ValueError:
-            pass
-    elif isinstance(mode, int) and not isinstance(mode, bool) and 0 <= mode <= 0xFFFFFFFF:
-        return mode
-    raise invalid_value("mode", mode, "must be a 32-bit unsigned integer or an octal string")
+            raise invalid_value(
+                "mode", mode, "must be a 32-bit unsigned integer or an octal string") from None
+    if isinstance(mode, bool) or not isinstance(mode, int):
+        raise invalid_arg_type("mode", "of type number", mode)
+    if not 0 <= mode <= 0xFFFFFFFF:
+        raise NodeRangeError(
+            f'The value of "mode" is out of range. It must be >= 0 && <= 4294967295. '
+            f"Received {mode}", "ERR_OUT_OF_RANGE")
+    return mode
 
 
 def check_data(data: Any, encoding: str | None) -> bytes | bytearray | memoryview:

@@ -1298,3 +1298,63 @@ def test_truncate(tmp_path: Path, must: Any) -> None:
         assert ok
 
     run(main)
+
+
+def test_open(must: Any) -> None:
+    """test/parallel/test-fs-open.js (a call without callback is the promise form in
+    jsloop, so only the 'bad callback' case of the missing-callback checks applies)"""
+    def main() -> None:
+        for args in [(), ("r",), ("rs",), ("r", 0), ("r", None)]:
+            fs.open(__file__, *args, must.call(
+                lambda err, fd: (check(err is None), os.close(fd))))
+
+        @jsloop.asyncfn
+        async def promise() -> None:
+            await (await fsp.open(__file__)).close()
+            await (await fsp.open(__file__, "r")).close()
+
+        promise().then(must.call(), must.not_call())
+        with pytest.raises(TypeError) as info:
+            fs.open(__file__, "r", "boom", must.not_call())
+        assert info.value.code == "ERR_INVALID_ARG_VALUE"  # type: ignore[attr-defined]
+        with pytest.raises(TypeError) as info:
+            fs.open(__file__, "r", 0, "bad callback")
+        assert info.value.code == "ERR_INVALID_ARG_TYPE"  # type: ignore[attr-defined]
+        for bad in BAD_PATHS:
+            with pytest.raises(TypeError) as info:
+                fs.open(bad, "r", must.not_call())
+            assert info.value.code == "ERR_INVALID_ARG_TYPE"  # type: ignore[attr-defined]
+            fsp.open(bad, "r").then(must.not_call(), must.call(
+                lambda e: check(e.code == "ERR_INVALID_ARG_TYPE")))
+        for mode in [False, [], {}]:
+            with pytest.raises(TypeError) as info:
+                fs.open(__file__, "r", mode, must.not_call())
+            assert info.value.code == "ERR_INVALID_ARG_TYPE"  # type: ignore[attr-defined]
+            fsp.open(__file__, "r", mode).then(must.not_call(), must.call(
+                lambda e: check(e.code == "ERR_INVALID_ARG_TYPE")))
+
+    def check(ok: bool) -> None:
+        assert ok
+
+    run(main)
+
+
+def test_link(tmp_path: Path, must: Any) -> None:
+    """test/parallel/test-fs-link.js"""
+    src = tmp_path / "hardlink-target.txt"
+    dst = tmp_path / "link1.js"
+    src.write_text("hello world")
+
+    def main() -> None:
+        fs.link(str(src), str(dst), must.call(
+            lambda err: check(err is None and dst.read_text() == "hello world")))
+        for bad in BAD_PATHS:
+            for args in ((bad, ""), ("", bad)):
+                with pytest.raises(TypeError) as info:
+                    fs.link(*args, must.not_call())
+                assert info.value.code == "ERR_INVALID_ARG_TYPE"  # type: ignore[attr-defined]
+
+    def check(ok: bool) -> None:
+        assert ok
+
+    run(main)
