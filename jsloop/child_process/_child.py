@@ -163,17 +163,24 @@ class _ExitWatch:
             _sigchld_refresh(self.loop)
 
 
+# Per-loop state, keyed by id(loop) and dropped when that loop closes (no attributes
+# are added to the Loop object, which owns its own layout).
+_children: dict[int, set[_ExitWatch]] = {}
+_sigchld: dict[int, dict[str, Any]] = {}
+
+
 def _tracked(loop: Any) -> set[_ExitWatch]:
     """The running children of ``loop``; on loop close they become orphans to reap."""
-    tracked: set[_ExitWatch] | None = getattr(loop, "_jsloop_children", None)
+    key = id(loop)
+    tracked = _children.get(key)
     if tracked is None:
-        tracked = set()
-        loop._jsloop_children = tracked
+        tracked = _children[key] = set()
 
         def on_close() -> None:
             for w in list(tracked):
                 w.close()
                 _orphans.append(w.pid)
+            _children.pop(key, None)
             _reap_orphans()
 
         loop.on_close(on_close)
@@ -185,15 +192,20 @@ def _tracked(loop: Any) -> set[_ExitWatch]:
 
 def _sigchld_watch(w: _ExitWatch) -> None:
     loop = w.loop
-    state = getattr(loop, "_jsloop_sigchld", None)
-    if state is None:
+    key = id(loop)
+    if key not in _sigchld:
 
         def on_signal(_signum: int, _frame: Any) -> None:
             loop.post(_sigchld_poll, loop)
 
         previous = signal_mod.signal(signal_mod.SIGCHLD, on_signal)
-        loop._jsloop_sigchld = state = {"previous": previous, "keepalive": None}
-        loop.on_close(lambda: signal_mod.signal(signal_mod.SIGCHLD, previous))
+        _sigchld[key] = {"previous": previous, "keepalive": False}
+
+        def restore() -> None:
+            signal_mod.signal(signal_mod.SIGCHLD, previous)
+            _sigchld.pop(key, None)
+
+        loop.on_close(restore)
     _sigchld_refresh(loop)
     # The child may have exited before the handler was in place.
     loop.post(_sigchld_poll, loop)
@@ -207,7 +219,7 @@ def _sigchld_poll(loop: Any) -> None:
 
 def _sigchld_refresh(loop: Any) -> None:
     """Hold one handle ref while any ref'd child of ``loop`` waits on SIGCHLD."""
-    state = getattr(loop, "_jsloop_sigchld", None)
+    state = _sigchld.get(id(loop))
     if state is None:
         return
     want = any(w.refed and w.pidfd < 0 for w in _tracked(loop))
