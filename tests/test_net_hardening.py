@@ -22,7 +22,7 @@ import pytest
 from _io_helpers import no_leaks, run_bounded  # noqa: F401
 
 import jsloop
-from jsloop import net, nextTick, setImmediate
+from jsloop import net, nextTick, setImmediate, setTimeout
 
 pytestmark = pytest.mark.usefixtures("no_leaks")
 
@@ -851,3 +851,46 @@ def test_empty_writes_in_the_queue_are_sent_and_reported() -> None:
         s.listen(0, "127.0.0.1", listening)
 
     check(js, main, ["cb0 null", "cb1 null", "cb2 null", "ended", "server got 2"])
+
+
+def test_destroy_withdraws_a_queued_lookup(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the pool's DNS slots taken by hung lookups, a socket destroyed while its
+    lookup still waits in the queue withdraws it: the lookup never runs. (The running
+    ones finish when the resolver answers, as Node's do.)"""
+    import threading
+
+    from jsloop import dns
+
+    release = threading.Event()
+    started: list[str] = []
+    real = dns._getaddrinfo
+
+    def slow_getaddrinfo(host: str, *args: Any) -> Any:
+        started.append(host)
+        if host.startswith("hung"):
+            release.wait(20)
+        return real("localhost", *args)
+
+    monkeypatch.setattr(dns, "_getaddrinfo", slow_getaddrinfo)
+    monkeypatch.setenv("JSLOOP_THREADPOOL_SIZE", "4")  # two slots for slow work
+    events: list[str] = []
+
+    def main() -> None:
+        hung = [net.connect(1, f"hung{i}.invalid") for i in range(2)]
+        for h in hung:
+            h.on("error", lambda e: None)
+        queued = net.connect(1, "queued.invalid")
+        queued.on("lookup", lambda *a: events.append("lookup"))
+        queued.on("close", lambda h: events.append(f"close {h}"))
+        queued.destroy()
+
+        def later() -> None:
+            for h in hung:
+                h.destroy()
+            release.set()
+
+        setTimeout(later, 50)
+
+    run_bounded(main)
+    assert "queued.invalid" not in started, started
+    assert events == ["close False"]
