@@ -86,7 +86,6 @@ class JsloopEventLoop(_Base):  # type: ignore[misc]
         self._asyncfn_tasks: dict[Any, Any] = {}  # @asyncfn driver -> its current-task stand-in
         selector = JsloopSelector(self, jl)
         super().__init__(selector)
-        selector.unref_fd(self._ssock.fileno())
         if type(jl.clock) is Clock:
             self.time = time.monotonic  # type: ignore[method-assign]
         jl.aio_face = self  # type: ignore[attr-defined]
@@ -178,6 +177,22 @@ class JsloopEventLoop(_Base):  # type: ignore[misc]
 
     def _write_to_self(self) -> None:
         self._jl.post(_noop)
+
+    # asyncio's self-pipe only carries signal numbers here (set_wakeup_fd): it is made
+    # on the first add_signal_handler, so a face that never handles signals costs no fds.
+    def _make_self_pipe(self) -> None:
+        self._ssock = self._csock = None
+
+    def _close_self_pipe(self) -> None:
+        if self._ssock is not None:
+            super()._close_self_pipe()
+
+    def add_signal_handler(self, sig: int, callback: Callable[..., Any], *args: Any) -> None:
+        if self._ssock is None:
+            self._check_closed()
+            super()._make_self_pipe()
+            self._selector.unref_fd(self._ssock.fileno())  # type: ignore[attr-defined]
+        super().add_signal_handler(sig, callback, *args)
 
     # -- timers: one jsloop timer for the earliest asyncio timer -------------------------
 
