@@ -471,3 +471,102 @@ def test_spawnsync_timeout() -> None:
     assert ret.error.code == "ETIMEDOUT" and ret.error.errno == -110
     assert time.monotonic() - start < 5
     assert (ret.status or 0) > 128 or ret.signal
+
+
+MSG_OUT = "this is stdout"
+MSG_ERR = "this is stderr"
+PRINT_BOTH = ["-c", f"import sys; print({MSG_OUT!r}); print({MSG_ERR!r}, file=sys.stderr)"]
+
+
+def test_spawnsync_input() -> None:
+    """test/parallel/test-child-process-spawnsync-input.js"""
+
+    def verify_buf_output(ret: Any) -> None:
+        assert (ret.status, ret.get("error")) == (0, None)
+        assert ret.stdout == f"{MSG_OUT}\n".encode()
+        assert ret.stderr == f"{MSG_ERR}\n".encode()
+
+    # the 'spawnchild' cases: a child that itself runs spawnSync with inherited stdio
+    for stdio in ("'inherit'", "['inherit', 'inherit', 'inherit']"):
+        inner = (
+            "import sys; from jsloop import child_process as cp; "
+            f"r = cp.spawnSync(sys.executable, {PRINT_BOTH!r}, {{'stdio': {stdio}}}); "
+            "assert r.status == 0 and r.get('error') is None"
+        )
+        verify_buf_output(cp.spawnSync(PY, ["-c", inner]))
+    with pytest.raises(TypeError) as info:
+        cp.spawnSync("cat", [], {"input": 1234})
+    assert info.value.code == "ERR_INVALID_ARG_TYPE"  # type: ignore[attr-defined]
+    ret = cp.spawnSync("cat", [], {"input": "hello world"})
+    assert (ret.status, ret.stdout.decode(), ret.stderr.decode()) == (0, "hello world", "")
+    ret = cp.spawnSync("cat", [], {"input": b"hello world"})
+    assert (ret.stdout, ret.stderr) == (b"hello world", b"")
+    msg = b"hello world" * 8
+    for view in (bytearray(msg), memoryview(msg)):
+        ret = cp.spawnSync("cat", [], {"input": view})
+        assert (ret.status, ret.stdout, ret.stderr) == (0, msg, b"")
+    verify_buf_output(cp.spawnSync(PY, PRINT_BOTH))
+    ret = cp.spawnSync(PY, PRINT_BOTH, {"encoding": "utf8"})
+    assert (ret.status, ret.stdout, ret.stderr) == (0, f"{MSG_OUT}\n", f"{MSG_ERR}\n")
+
+
+def test_spawnsync_maxbuf() -> None:
+    """test/parallel/test-child-process-spawnsync-maxbuf.js"""
+    args = ["-c", f"import os; os.write(1, {MSG_OUT!r}.encode() + bytes([10]))"]  # one write
+    ret = cp.spawnSync(PY, args, {"maxBuffer": 1})
+    assert (ret.error.code, ret.error.errno) == ("ENOBUFS", -105)
+    assert ret.stdout == f"{MSG_OUT}\n".encode()
+    ret = cp.spawnSync(PY, args, {"maxBuffer": float("inf")})
+    assert ret.get("error") is None and ret.stdout == f"{MSG_OUT}\n".encode()
+    ret = cp.spawnSync(PY, ["-c", "print('a' * (1024 * 1024))"])
+    assert ret.error.code == "ENOBUFS"
+    ret = cp.spawnSync(PY, ["-c", "print('a' * (1024 * 1024 - 1))"])
+    assert ret.get("error") is None
+    assert ret.stdout.decode().strip() == "a" * (1024 * 1024 - 1)
+
+
+def test_exec_std_encoding(must: Any) -> None:
+    """test/parallel/test-child-process-exec-std-encoding.js"""
+
+    def main() -> None:
+        def check(err: Any, stdout: str, stderr: str) -> None:
+            assert err is None
+            assert (stdout, stderr) == ("foo\n", "bar\n")
+
+        child = cp.exec(
+            py_cmd("import sys; print('foo'); print('bar', file=sys.stderr)"), must.call(check)
+        )
+        child.stdout.setEncoding("utf-8")
+        child.stderr.setEncoding("utf-8")
+
+    jsloop.run(main)
+
+
+def test_env(must: Any) -> None:
+    """test/parallel/test-child-process-env.js (no prototype chain in Python: FOO is a key)"""
+
+    def main() -> None:
+        env = {
+            **os.environ,
+            "HELLO": "WORLD",
+            "UNDEFINED": None,
+            "EMPTY": "",
+            "duplicate": "lowercase",
+            "DUPLICATE": "uppercase",
+            "FOO": "BAR",
+        }
+        child = cp.spawn("/usr/bin/env", [], {"env": env})
+        response: list[str] = []
+        child.stdout.setEncoding("utf8")
+        child.stdout.on("data", response.append)
+
+        def on_end() -> None:
+            text = "".join(response)
+            assert "HELLO=WORLD" in text and "FOO=BAR" in text
+            assert "UNDEFINED=" not in text
+            assert "EMPTY=\n" in text
+            assert "DUPLICATE=uppercase" in text and "duplicate=lowercase" in text
+
+        child.stdout.on("end", must.call(on_end))
+
+    jsloop.run(main)
