@@ -34,6 +34,7 @@ Imports: timers, promise, abort, errors.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 from ._runtime import get_loop
@@ -115,6 +116,28 @@ def _check_delay(delay: Any) -> None:
         raise invalid_arg_type("delay", "of type number", delay)
 
 
+def _schedule(
+    delay: Any,
+    value: Any,
+    options: Any,
+    signal: Any,
+    ref: Any,
+    make: Callable[[Promise[Any], bool], Any],
+) -> Promise[Any]:
+    """The body Node's setTimeout/setImmediate share: checks (as a rejected promise), an
+    aborted signal, then ``make(promise, ref)`` builds the timer or immediate."""
+    try:
+        if delay is not _UNSET:
+            _check_delay(delay)
+        sig, refed = _parse_options(options, signal, ref)
+    except TypeError as exc:
+        return Promise.reject(exc)
+    if sig is not None and sig.aborted:
+        return Promise.reject(abort_error(sig))
+    promise: Promise[Any] = Promise._new()
+    return _with_signal(promise, make(promise, refed), sig)
+
+
 def setTimeout(
     delay: Any = None,
     value: Any = None,
@@ -124,18 +147,12 @@ def setTimeout(
     ref: Any = _UNSET,
 ) -> Promise[Any]:
     """``timersPromises.setTimeout(delay, value, {signal, ref})``: resolves with ``value``."""
-    try:
-        _check_delay(delay)
-        sig, refed = _parse_options(options, signal, ref)
-    except TypeError as exc:
-        return Promise.reject(exc)
-    if sig is not None and sig.aborted:
-        return Promise.reject(abort_error(sig))
-    promise: Promise[Any] = Promise._new()
-    timer = Timeout(
-        get_loop(), resolve_promise, coerce_delay(delay), (promise, value), False, refed
-    )
-    return _with_signal(promise, timer, sig)
+
+    def make(promise: Promise[Any], refed: bool) -> Timeout:
+        args = (promise, value)
+        return Timeout(get_loop(), resolve_promise, coerce_delay(delay), args, False, refed)
+
+    return _schedule(delay, value, options, signal, ref, make)
 
 
 def setImmediate(
@@ -146,17 +163,12 @@ def setImmediate(
     ref: Any = _UNSET,
 ) -> Promise[Any]:
     """``timersPromises.setImmediate(value, {signal, ref})``: resolves in the check phase."""
-    try:
-        sig, refed = _parse_options(options, signal, ref)
-    except TypeError as exc:
-        return Promise.reject(exc)
-    if sig is not None and sig.aborted:
-        return Promise.reject(abort_error(sig))
-    promise: Promise[Any] = Promise._new()
-    immediate = Immediate(get_loop(), resolve_promise, (promise, value))
-    if not refed:
-        immediate.unref()
-    return _with_signal(promise, immediate, sig)
+
+    def make(promise: Promise[Any], refed: bool) -> Immediate:
+        immediate = Immediate(get_loop(), resolve_promise, (promise, value))
+        return immediate if refed else immediate.unref()
+
+    return _schedule(_UNSET, value, options, signal, ref, make)
 
 
 class _WeakCall:
