@@ -8,7 +8,9 @@ Children are short shell/python commands; every wait is on an event, never a sle
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import subprocess
 import sys
 import threading
 from typing import Any
@@ -541,3 +543,74 @@ def test_sigchld_fallback_without_pidfd(monkeypatch: pytest.MonkeyPatch) -> None
     (c_pid,) = [e[1] for e in log if e[0] == "c"]
     os.kill(c_pid, signal.SIGKILL)
     os.waitpid(c_pid, 0)  # the orphan list will find it reaped (ChildProcessError)
+
+
+EVENT_ORDER_JS = """
+const log = (...a) => console.log(a.join(' '));
+const {spawn} = require('child_process');
+const a = spawn('true', [], {stdio: 'ignore'});
+process.nextTick(() => log('tick after spawn()'));
+Promise.resolve().then(() => log('micro'));
+a.on('spawn', () => { log('spawn', a.pid > 0); process.nextTick(() => log('tick in spawn')); });
+a.on('exit', (c, s) => log('exit', c, s, a.exitCode));
+a.on('close', (c, s) => log('close', c, s));
+const b = spawn('no-such-cmd-jsloop', ['x'], {stdio: 'ignore'});
+b.on('error', (e) => log('error', e.code, b.exitCode, b.pid));
+b.on('close', (c, s) => log('b close', c, s));
+b.on('exit', () => log('b exit (never)'));
+log('sync end', a.stdin, a.stdio.length);
+"""
+# Recorded from node v20.11.1 (re-checked below when node is on PATH).
+EVENT_ORDER_NODE = [
+    "sync end  3",
+    "spawn true",
+    "tick after spawn()",
+    "error ENOENT -2 ",
+    "b close -2 ",
+    "tick in spawn",
+    "micro",
+    "exit 0  0",
+    "close 0 ",
+]
+
+
+def test_event_order_matches_node() -> None:
+    """spawn/error/exit/close relative to nextTick and microtasks, as Node orders them."""
+    out: list[str] = []
+
+    def js(v: Any) -> str:
+        return "" if v is None else ("true" if v is True else str(v))
+
+    def log(*parts: Any) -> None:
+        out.append(" ".join(js(p) for p in parts))
+
+    def main() -> None:
+        a = cp.spawn("true", [], {"stdio": "ignore"})
+        jsloop.nextTick(lambda: log("tick after spawn()"))
+        jsloop.Promise.resolve().then(lambda: log("micro"))
+
+        def on_spawn() -> None:
+            log("spawn", a.pid > 0)
+            jsloop.nextTick(lambda: log("tick in spawn"))
+
+        a.on("spawn", on_spawn)
+        a.on("exit", lambda c, s: log("exit", c, s, a.exitCode))
+        a.on("close", lambda c, s: log("close", c, s))
+        b = cp.spawn("no-such-cmd-jsloop", ["x"], {"stdio": "ignore"})
+        b.on("error", lambda e: log("error", e.code, b.exitCode, b.pid))
+        b.on("close", lambda c, s: log("b close", c, s))
+        b.on("exit", lambda: log("b exit (never)"))
+        log("sync end", a.stdin, len(a.stdio))
+
+    jsloop.run(main)
+    assert out == EVENT_ORDER_NODE
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not on PATH")
+def test_recorded_event_order_is_nodes() -> None:
+    node = shutil.which("node")
+    assert node is not None
+    res = subprocess.run(
+        [node, "-e", EVENT_ORDER_JS], capture_output=True, text=True, timeout=30, check=True
+    )
+    assert res.stdout.splitlines() == EVENT_ORDER_NODE
