@@ -614,3 +614,18 @@ def test_recorded_event_order_is_nodes() -> None:
         [node, "-e", EVENT_ORDER_JS], capture_output=True, text=True, timeout=30, check=True
     )
     assert res.stdout.splitlines() == EVENT_ORDER_NODE
+
+
+def test_failed_starts_and_killed_children_leak_no_fds() -> None:
+    before = open_fds()
+
+    def main() -> None:
+        for _ in range(20):
+            cp.spawn("no-such-command-jsloop").on("error", lambda e: None)
+            cp.spawn("true", [], {"cwd": "/no/such/dir"}).on("error", lambda e: None)
+            child = cp.spawn("sleep", ["30"])
+            child.on("spawn", child.kill)
+            cp.exec("echo hi", {"maxBuffer": 1}, lambda err, so, se: None)
+
+    jsloop.run(main)
+    assert open_fds() == before
