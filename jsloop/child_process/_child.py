@@ -441,7 +441,7 @@ def _abort_child(child: ChildProcess, kill_signal: int | None, reason: Any) -> N
         child.emit("error", err)
 
 
-def spawn(file: Any, args: Any = None, options: Any = None) -> ChildProcess:
+def spawn(file: Any = None, args: Any = None, options: Any = None) -> ChildProcess:
     """Node's ``child_process.spawn(command, args, options)``."""
     opts = normalize_spawn_arguments(file, args, options)
     kill_signal = validate_spawn_options(opts)

@@ -128,7 +128,7 @@ class _Collector:
 
 
 def execFile(
-    file: Any, args: Any = None, options: Any = None, callback: Any = None
+    file: Any = None, args: Any = None, options: Any = None, callback: Any = None
 ) -> ChildProcess:
     """Node's ``child_process.execFile(file, args, options, callback)``."""
     file, args, opts, callback = normalize_exec_file_args(file, args, options, callback)

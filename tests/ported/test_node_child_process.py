@@ -570,3 +570,78 @@ def test_env(must: Any) -> None:
         child.stdout.on("end", must.call(on_end))
 
     jsloop.run(main)
+
+
+def test_spawn_typeerror() -> None:
+    """test/parallel/test-child-process-spawn-typeerror.js (the ``undefined`` cases; Python's
+    None is ``undefined``, so the cases where Node rejects ``null`` do not apply; no fork)"""
+
+    def code_of(call: Any) -> str:
+        with pytest.raises(TypeError) as info:
+            call()
+        return info.value.code  # type: ignore[attr-defined, no-any-return]
+
+    def main() -> None:
+        cmd, invalid = "ls", "hopefully_you_dont_have_this_on_your_machine"
+        arg_type, arg_value = "ERR_INVALID_ARG_TYPE", "ERR_INVALID_ARG_VALUE"
+        assert code_of(lambda: cp.spawn(invalid, "this is not an array")) == arg_type
+        cp.spawn(cmd)
+        cp.spawn(cmd, [])
+        cp.spawn(cmd, {})
+        cp.spawn(cmd, [], {})
+        assert code_of(lambda: cp.spawn()) == arg_type
+        assert code_of(lambda: cp.spawn("")) == arg_value
+        assert code_of(lambda: cp.spawn(object())) == arg_type
+        assert code_of(lambda: cp.spawn(cmd, True)) == arg_type
+        assert code_of(lambda: cp.spawn(cmd, [], 1)) == arg_type
+        assert code_of(lambda: cp.spawn(cmd, [], {"uid": 2**63})) == arg_type
+        assert code_of(lambda: cp.spawn(cmd, [], {"gid": 2**63})) == arg_type
+        a: list[str] = []
+        o: dict[str, Any] = {}
+        s = "string"
+        u = None
+
+        def c(*_args: Any) -> None:
+            pass
+
+        for args in [(), (a,), (a, o), (o,), (u, o), (a, u)]:
+            cp.spawn(cmd, *args)
+        assert code_of(lambda: cp.spawn(cmd, s)) == arg_type
+        assert code_of(lambda: cp.spawn(cmd, a, s)) == arg_type
+        assert code_of(lambda: cp.spawn(cmd, a, a)) == arg_type
+        for args in [
+            (),
+            (a,),
+            (a, o),
+            (a, o, c),
+            (a, c),
+            (o,),
+            (o, c),
+            (c,),
+            (u, o, c),
+            (a, u, c),
+            (a, o, u),
+            (u, u, u),
+            (u, u, c),
+            (u, o, u),
+            (a, u, u),
+            (a, u),
+            (o, u),
+            (c, u),
+            (c, s),
+        ]:
+            cp.execFile(cmd, *args)
+        for args in [
+            (s, o, c),
+            (a, s, c),
+            (a, o, s),
+            (a, s),
+            (o, s),
+            (u, u, s),
+            (a, u, s),
+            (u, o, s),
+            (a, a),
+        ]:
+            assert code_of(lambda args=args: cp.execFile(cmd, *args)) == arg_type
+
+    jsloop.run(main)
