@@ -179,6 +179,24 @@ def test_upgrade_hands_over_the_socket_with_head() -> None:
     assert seen == [("GET", "/ws", "echo", b"first")]
 
 
+def test_keep_alive_timeout_closes_idle_connection() -> None:
+    """keepAliveTimeout = 100 ms: the idle connection is closed, no sooner than
+    timeout + Node's 1 s margin (a lower bound only: real time)."""
+    import time
+
+    def setup(srv: Any) -> None:
+        srv.keepAliveTimeout = 100
+
+    with ServerThread(hello, setup=setup) as st, st.connect() as s:
+        s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        f = s.makefile("rb")
+        _status, headers, _body = read_response(f)
+        t0 = time.monotonic()
+        assert headers["keep-alive"] == "timeout=0"
+        assert f.read() == b""  # closed by the server
+        assert time.monotonic() - t0 >= 1.0
+
+
 def test_missing_host_is_400() -> None:
     with ServerThread(hello) as st:
         out = raw(st, b"GET / HTTP/1.1\r\n\r\n")
