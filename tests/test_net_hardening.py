@@ -894,3 +894,49 @@ def test_destroy_withdraws_a_queued_lookup(monkeypatch: pytest.MonkeyPatch) -> N
     run_bounded(main)
     assert "queued.invalid" not in started, started
     assert events == ["close False"]
+
+
+def test_uncork_sends_at_once_and_reports_on_the_next_tick() -> None:
+    js = """
+    const s = net.createServer((c) => { c.resume(); c.on('end', () => { c.end(); s.close(); }); });
+    s.listen(0, '127.0.0.1', () => {
+      const c = net.connect(s.address().port, '127.0.0.1', () => {
+        c.cork();
+        c.write('a', () => log('cb a'));
+        c.write('b', () => log('cb b'));
+        log('before uncork', c.writableLength);
+        c.uncork();
+        log('after uncork', c.writableLength);
+        process.nextTick(() => log('tick'));
+        c.end();
+      });
+      c.on('close', () => log('close'));
+    });
+    """
+
+    def main(log: Callable[..., None]) -> None:
+        def on_conn(c: net.Socket) -> None:
+            c.resume()
+            c.on("end", lambda: (c.end(), s.close()))
+
+        s = net.createServer(on_conn)
+
+        def connected() -> None:
+            c.cork()
+            c.write("a", lambda: log("cb a"))
+            c.write("b", lambda: log("cb b"))
+            log("before uncork", c.writableLength)
+            c.uncork()
+            log("after uncork", c.writableLength)
+            nextTick(lambda: log("tick"))
+            c.end()
+
+        def listening() -> None:
+            nonlocal c
+            c = net.connect(s.address().port, "127.0.0.1", connected)  # type: ignore[union-attr]
+            c.on("close", lambda h: log("close"))
+
+        c: Any = None
+        s.listen(0, "127.0.0.1", listening)
+
+    check(js, main, ["before uncork 2", "after uncork 0", "cb a", "cb b", "tick", "close"])

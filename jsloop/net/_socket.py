@@ -467,9 +467,13 @@ class Socket(SocketConnect, SocketInfo, EventEmitter):
             self._need_drain = False
             self.emit("drain")
 
-    def _flush(self) -> None:
+    def _flush(self, sync: bool = False) -> None:
         """WRITABLE with writes queued: send them (several per ``sendmsg``), then
-        their callbacks; 'drain' and a pending shutdown once the queue is empty."""
+        their callbacks; 'drain' and a pending shutdown once the queue is empty.
+
+        ``sync``: called from user code (``uncork``), not from the poll: what is
+        sent at once reports its callbacks and 'drain' via nextTick, as a write
+        that completes at once does (Node's afterWriteTick)."""
         wq = self._wq
         sock = self._sock
         assert wq is not None and sock is not None
@@ -503,6 +507,18 @@ class Socket(SocketConnect, SocketInfo, EventEmitter):
                     done.append(entry[1])
             if full:
                 break
+        if sync:
+            if self._timeout_ms:
+                self._touch()
+            if not wq:
+                self._wq_bytes = 0
+                self._wq = None
+                if self._write_ended:
+                    self._net.loop.defer_pending(self._shutdown)
+            self._update_interest()
+            if done or not wq:
+                nextTick(self._after_sync_flush, done)
+            return
         for cb in done:
             call_js(cb, None)  # written: reported even if a callback destroyed us
         if self._timeout_ms:
@@ -524,11 +540,22 @@ class Socket(SocketConnect, SocketInfo, EventEmitter):
         self._corked += 1
 
     def uncork(self) -> None:
-        """``socket.uncork()``: after the last one, queued writes go out (WRITABLE)."""
+        """``socket.uncork()``: after the last one, queued writes go out at once, in
+        one writev, as far as the kernel takes them; the rest waits for WRITABLE."""
         if self._corked:
             self._corked -= 1
             if not self._corked and self._wq:
-                self._update_interest()
+                if self.connecting or self._sock is None or self.destroyed:
+                    self._update_interest()
+                else:
+                    self._flush(sync=True)
+
+    def _after_sync_flush(self, done: list[Any]) -> None:
+        for cb in done:
+            call_js(cb, None)
+        if self._need_drain and not self._wq and not self.destroyed:
+            self._need_drain = False
+            self.emit("drain")
 
     @property
     def writableCorked(self) -> int:
