@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import base64
 import re
-import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
@@ -59,6 +58,8 @@ def _hang_up() -> OSError:
 
 
 def _parse_url(url: str) -> dict[str, Any]:
+    import urllib.parse  # only for string URLs (and it costs ~3 ms to import)
+
     parts = urllib.parse.urlsplit(url)
     if not parts.scheme or not parts.netloc:
         raise NodeTypeError("Invalid URL", "ERR_INVALID_URL")

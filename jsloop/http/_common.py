@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import time
-from email.utils import formatdate
 from typing import Any
 
 from ..errors import NodeRangeError, NodeTypeError
@@ -149,6 +148,15 @@ def invalid_status_code(code: Any) -> NodeRangeError:
 # a hello-world response.
 
 _date_cache: list[Any] = [0, ""]
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def http_date(seconds: float) -> str:
+    """RFC 7231 IMF-fixdate (``Fri, 04 Dec 2026 06:01:24 GMT``), as Node's ``utcDate``."""
+    t = time.gmtime(seconds)
+    return (f"{_DAYS[t.tm_wday]}, {t.tm_mday:02d} {_MONTHS[t.tm_mon - 1]} {t.tm_year} "
+            f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} GMT")
 
 
 def utc_date() -> str:
@@ -156,7 +164,7 @@ def utc_date() -> str:
     now = int(time.time())
     if now != _date_cache[0]:
         _date_cache[0] = now
-        _date_cache[1] = "Date: " + formatdate(now, usegmt=True) + "\r\n"
+        _date_cache[1] = "Date: " + http_date(now) + "\r\n"
     return _date_cache[1]  # type: ignore[no-any-return]
 
 
