@@ -374,13 +374,39 @@ class _EventHandler:
 # -- AbortSignal ------------------------------------------------------------------------
 
 _CONSTRUCT = object()
-_persistent_signals: set[AbortSignal] = set()
+# Node's gcPersistentSignals, per loop (key: id of the loop that was running, 0 if none).
+_persistent_signals: dict[int, set[AbortSignal]] = {}
+
+
+def _hold(signal: AbortSignal) -> None:
+    """Keep ``signal`` alive while it has listeners, at most until its loop closes."""
+    from ._runtime import current_loop_or_none
+
+    loop = current_loop_or_none()
+    key = 0 if loop is None else id(loop)
+    held = _persistent_signals.get(key)
+    if held is None:
+        held = _persistent_signals[key] = set()
+        if loop is not None:
+            # A loop that ended fires no more timers: nothing can abort these any more.
+            loop.on_close(lambda: _persistent_signals.pop(key, None))
+    held.add(signal)
+    signal._hold_key = key
+
+
+def _release(signal: AbortSignal) -> None:
+    key = signal._hold_key
+    if key is not None:
+        signal._hold_key = None
+        held = _persistent_signals.get(key)
+        if held is not None:
+            held.discard(signal)
 
 
 class AbortSignal(EventTarget):
     """Node's ``AbortSignal``: made by ``AbortController`` or the static factories only."""
 
-    __slots__ = ("_aborted", "_dependants", "_reason", "_sources", "_timer")
+    __slots__ = ("_aborted", "_dependants", "_hold_key", "_reason", "_sources", "_timer")
 
     def __init__(self, _token: Any = None) -> None:
         if _token is not _CONSTRUCT:
@@ -391,17 +417,18 @@ class AbortSignal(EventTarget):
         self._dependants: list[weakref.ref[AbortSignal]] | None = None
         self._timer: Any = None
         self._sources: list[AbortSignal] | None = None
+        self._hold_key: int | None = None
 
     def _new_listener(self, name: str, size: int) -> None:
         # Node's gcPersistentSignals: a timeout or composite signal is held only weakly
         # (by its timer or its sources), so while it has an 'abort' listener it must be
         # kept alive here, or the listener would never run.
         if name == "abort" and size == 1 and not self._aborted and self._is_weakly_held():
-            _persistent_signals.add(self)
+            _hold(self)
 
     def _removed_listener(self, name: str, size: int) -> None:
         if name == "abort" and size == 0:
-            _persistent_signals.discard(self)
+            _release(self)
 
     def _is_weakly_held(self) -> bool:
         return self._timer is not None or bool(self._sources)
@@ -498,7 +525,7 @@ def _abort_signal(signal: AbortSignal, reason: Any) -> None:
         return
     signal._aborted = True
     signal._reason = reason
-    _persistent_signals.discard(signal)
+    _release(signal)
     event = Event("abort")
     event._trusted = True
     signal.dispatchEvent(event)

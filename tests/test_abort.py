@@ -731,3 +731,19 @@ def test_events_on_watermarks_pause_and_resume_the_emitter() -> None:
         ["pause", "resume"],
         ["ERR_OUT_OF_RANGE", "ERR_OUT_OF_RANGE", "ERR_INVALID_ARG_TYPE"],
     ]
+
+
+def test_listened_timeout_signal_is_released_when_its_loop_closes() -> None:
+    import gc
+    import weakref
+
+    refs: list[Any] = []
+
+    def main() -> None:
+        s = AbortSignal.timeout(60_000)
+        s.addEventListener("abort", lambda: None)
+        refs.append(weakref.ref(s))
+
+    jsloop.run(main)  # the unref'd timer never fires; the loop ends
+    gc.collect()
+    assert refs[0]() is None
