@@ -42,7 +42,7 @@ import os
 import socket
 import threading
 import time
-from asyncio import events, unix_events
+from asyncio import events, selector_events, unix_events
 from collections.abc import Callable
 from typing import Any
 
@@ -65,6 +65,45 @@ def _noop() -> None:
     pass
 
 
+_RECV_SIZE = 256 * 1024  # asyncio's max_size
+
+
+class _SocketTransport(selector_events._SelectorSocketTransport):  # type: ignore[name-defined,misc]
+    """asyncio's socket transport, reading into the loop's one preallocated buffer.
+
+    asyncio's ``sock.recv(256 KiB)`` allocates (and glibc maps and unmaps) a 256 KiB
+    object per read, then shrinks it: most of the default loop's cost per small
+    message (docs/benchmarks.md, "asyncio Protocol, glibc malloc thresholds
+    raised"). Here ``recv_into`` fills a buffer owned by the loop and only the
+    bytes received are copied out -- what uvloop does. Everything else is asyncio's.
+    """
+
+    def _read_ready__data_received(self) -> None:
+        if self._conn_lost:
+            return
+        buf = self._loop._recv_view
+        if buf is None:
+            buf = self._loop._recv_view = memoryview(bytearray(_RECV_SIZE))
+        try:
+            n = self._sock.recv_into(buf)
+        except (BlockingIOError, InterruptedError):
+            return
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            self._fatal_error(exc, "Fatal read error on socket transport")
+            return
+        if not n:
+            self._read_ready__on_eof()
+            return
+        try:
+            self._protocol.data_received(bytes(buf[:n]))
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            self._fatal_error(exc, "Fatal error: protocol.data_received() call failed.")
+
+
 class JsloopEventLoop(_Base):  # type: ignore[misc]
     """An ``asyncio.AbstractEventLoop`` driven by a jsloop ``Loop`` (see the module doc)."""
 
@@ -84,6 +123,7 @@ class JsloopEventLoop(_Base):  # type: ignore[misc]
         self._pool_jobs = 0
         self._pool_waiters: list[asyncio.Future[None]] = []
         self._asyncfn_tasks: dict[Any, Any] = {}  # @asyncfn driver -> its current-task stand-in
+        self._recv_view: memoryview | None = None  # made by the first socket read
         selector = JsloopSelector(self, jl)
         super().__init__(selector)
         if type(jl.clock) is Clock:
@@ -174,6 +214,12 @@ class JsloopEventLoop(_Base):  # type: ignore[misc]
             del handle2._source_traceback[-1]
         self._jl.post(self._add_callback, handle2)
         return handle2
+
+    def _make_socket_transport(
+        self, sock: Any, protocol: Any, waiter: Any = None, *, extra: Any = None,
+        server: Any = None,
+    ) -> Any:
+        return _SocketTransport(self, sock, protocol, waiter, extra, server)
 
     def _write_to_self(self) -> None:
         self._jl.post(_noop)
