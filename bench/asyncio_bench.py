@@ -168,6 +168,7 @@ def run_suite(args: argparse.Namespace) -> dict[str, Any]:
     cfgs = [c for c in configs(True) if c.key in args.configs.split(",")]
     have_wrk = shutil.which("wrk") is not None and have_module("aiohttp")
     runs: list[dict[str, Any]] = []
+    load_start = [round(x, 2) for x in os.getloadavg()]
     for r in range(args.rounds):
         order = loops[r % len(loops):] + loops[: r % len(loops)]
         for cfg in cfgs:
@@ -188,6 +189,7 @@ def run_suite(args: argparse.Namespace) -> dict[str, Any]:
                       f"  cpu {fmt(res.get('cpu_us_per_req'), 1)} us/req {res.get('error', '')}",
                       flush=True)
     return {"machine": machine_info(), "rounds": args.rounds, "duration_s": args.duration,
+            "loadavg_start": load_start, "loadavg_end": [round(x, 2) for x in os.getloadavg()],
             "runs": runs, "summary": summarize(runs, loops)}
 
 
@@ -215,12 +217,16 @@ def summarize(runs: list[dict[str, Any]], loops: list[str]) -> list[dict[str, An
 
 
 def to_markdown(data: dict[str, Any]) -> str:
+    head = (
+        f"{data['rounds']} interleaved round(s) of {data['duration_s']} s; 1-minute load "
+        f"average {data['loadavg_start'][0]} at start, {data['loadavg_end'][0]} at end.\n\n"
+    )
     rows = [
         [r["bench"], r["loop"], fmt(r["rps"], 0), fmt(r["cpu_us_per_req"], 1),
          fmt(r["vs_default"]), fmt(r["vs_uvloop"])]
         for r in data["summary"]
     ]
-    return md_table(
+    return head + md_table(
         ["benchmark", "loop", "req/s (median)", "server CPU us/req", "x default", "x uvloop"],
         rows, "llrrrr",
     )
