@@ -755,12 +755,16 @@ def run_program(
     if mode not in MODES:
         raise ValueError(f"unhandled_rejections must be one of {', '.join(MODES)}; got {mode!r}")
     loop = Loop(clock)
-    state.loop = loop
-    begin_run(loop)
-    process.unhandled_rejections = mode
-    gc_tuned = _gc_tuning.acquire()
+    gc_tuned = False
     quiet_sigint: Any = None
+    state.loop = loop
+    # Everything after installing the loop sits inside the try: an exception from
+    # a signal handler (a test runner's timeout, Ctrl-C) must not leave this
+    # thread with a loop installed and every later run refused.
     try:
+        begin_run(loop)
+        process.unhandled_rejections = mode
+        gc_tuned = _gc_tuning.acquire()
         try:
             ensure_signal_wakeup(loop)  # Ctrl-C interrupts the poll at once
             on_run_start(loop)  # the asyncio face, if asyncio is (or gets) imported
