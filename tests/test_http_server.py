@@ -274,6 +274,22 @@ def test_slowloris_headers_timeout_is_408() -> None:
     assert out == b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n"
 
 
+def test_silent_connection_gets_408_but_idle_keep_alive_does_not() -> None:
+    """node 20 (checked): a new connection that sends nothing is timed by
+    headersTimeout; an idle keep-alive connection between requests is not."""
+    opts = {"headersTimeout": 200, "requestTimeout": 1000, "connectionsCheckingInterval": 50}
+    with ServerThread(hello, options=opts) as st:
+        with st.connect() as s:
+            assert recv_all(s) == b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n"
+        with st.connect() as s:
+            s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            f = s.makefile("rb")
+            assert read_response(f)[2] == b"Hello, World!\n"
+            s.settimeout(0.6)  # three times headersTimeout: still open
+            with pytest.raises(TimeoutError):
+                s.recv(1)
+
+
 def test_expect_100_continue() -> None:
     def handler(req: Any, res: Any) -> None:
         body: list[bytes] = []

@@ -260,6 +260,7 @@ class _Conn:
     __slots__ = (
         "current",
         "expect",
+        "fresh",
         "has_host",
         "head_bytes",
         "head_raw",
@@ -298,7 +299,10 @@ class _Conn:
         self.in_message = False
         self.has_host = False
         self.expect: str | None = None
-        self.started = 0.0
+        # headersTimeout runs from the connection's start until its first request
+        # begins (node 20: a silent new connection gets 408 too).
+        self.fresh = True
+        self.started = server._loop.now
         self.incoming: collections.deque[IncomingMessage] = collections.deque()
         self.outgoing: collections.deque[ServerResponse] | None = None
         self.current: ServerResponse | None = None
@@ -344,6 +348,7 @@ class _Conn:
 
     def on_message_begin(self) -> None:
         self.in_message = True
+        self.fresh = False
         self.headers_done = False
         self.head_bytes = 0
         self.head_raw = 0
@@ -569,6 +574,7 @@ class _Conn:
 
     def client_error(self, err: BaseException) -> None:
         """Node's ``socketOnError``: 'clientError' or the canned reply, then destroy."""
+        self.fresh = False
         sock = self.socket
         sock.removeListener("error", self.listeners[2][1])
         sock.on("error", _noop)
@@ -674,7 +680,7 @@ class Server(net.Server):
         headers_to = self.headersTimeout
         request_to = self.requestTimeout
         for conn in list(self._conns):
-            if not conn.in_message:
+            if not conn.in_message and not conn.fresh:
                 continue
             age = now - conn.started
             if (headers_to and not conn.headers_done and age > headers_to) or (
