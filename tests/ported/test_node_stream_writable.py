@@ -1076,3 +1076,282 @@ def test_writable_write_error(must, auto_destroy):
                      ["asd", "noencoding"], "ERR_UNKNOWN_ENCODING", True)
 
     run(main)
+
+
+def test_stream2_writable(must):
+    """test/parallel/test-stream2-writable.js
+
+    ``w.pipe(process.stdout)`` pipes into a plain Writable (the point is the error
+    on piping *from* a Writable); the random 0-9 ms write delays are kept.
+    """
+    import random
+
+    from jsloop.stream import Duplex
+
+    class TestWriter(Writable):
+        def __init__(self, opts=None):
+            super().__init__(opts)
+            self.buffer = []
+            self.written = 0
+
+        def _write(self, chunk, encoding, cb):
+            def later():
+                self.buffer.append(chunk.decode("latin-1") if isinstance(chunk, bytes)
+                                   else chunk)
+                self.written += len(chunk)
+                cb()
+
+            jsloop.setTimeout(later, random.randrange(10))
+
+    chunks = ["x" * i for i in range(50)]
+    encodings = ["hex", "utf8", "utf-8", "ascii", "latin1", "binary", "base64", "ucs2",
+                 "ucs-2", "utf16le", "utf-16le", None]
+
+    def to_string(data: bytes, enc):
+        """``buf.toString(enc)``."""
+        from jsloop.stream._utils import decode, normalize_encoding
+
+        return decode(data, normalize_encoding(enc or "utf8"))
+
+    def main():
+        tw = TestWriter({"highWaterMark": 100})
+        tw.on("finish", must.call(lambda: _eq(tw.buffer, chunks)))
+        for chunk in chunks:
+            tw.write(chunk)
+        tw.end()
+
+        tw2 = TestWriter({"highWaterMark": 100})
+        tw2.on("finish", must.call(lambda: _eq(tw2.buffer, chunks)))
+        i2 = [0]
+
+        def w2():
+            tw2.write(chunks[i2[0]])
+            i2[0] += 1
+            if i2[0] < len(chunks):
+                jsloop.setTimeout(w2, 10)
+            else:
+                tw2.end()
+
+        w2()
+
+        tw3 = TestWriter({"highWaterMark": 50})
+        drains = [0]
+
+        def fin3():
+            assert tw3.buffer == chunks
+            assert drains[0] == 17
+
+        tw3.on("finish", must.call(fin3))
+        tw3.on("drain", lambda: drains.__setitem__(0, drains[0] + 1))
+        i3 = [0]
+
+        def w3():
+            while True:
+                ret = tw3.write(chunks[i3[0]])
+                i3[0] += 1
+                if ret is False or i3[0] >= len(chunks):
+                    break
+            if i3[0] < len(chunks):
+                assert tw3.writableLength >= 50
+                tw3.once("drain", w3)
+            else:
+                tw3.end()
+
+        w3()
+
+        tw4 = TestWriter({"highWaterMark": 100})
+        tw4.on("finish", lambda: _eq(tw4.buffer, chunks))
+        for i, chunk in enumerate(chunks):
+            enc = encodings[i % len(encodings)]
+            tw4.write(to_string(chunk.encode(), enc), enc)
+
+        tw5 = TestWriter({"highWaterMark": 100, "decodeStrings": False})
+        orig_write = TestWriter._write
+
+        def write5(chunk, encoding, cb):
+            assert isinstance(chunk, str)
+            from jsloop.stream._utils import encode
+
+            return orig_write(tw5, encode(chunk, encoding), encoding, cb)
+
+        tw5._write = write5
+        tw5.on("finish", lambda: _eq(tw5.buffer, chunks))
+        for i, chunk in enumerate(chunks):
+            enc = encodings[i % len(encodings)]
+            tw5.write(to_string(chunk.encode(), enc), enc)
+
+        called = []
+        tw6 = TestWriter({"highWaterMark": 100})
+
+        def fin6():
+            def later():
+                assert tw6.buffer == chunks
+                assert called == chunks
+
+            nextTick(must.call(later))
+
+        tw6.on("finish", must.call(fin6))
+        for chunk in chunks:
+            def cb(err, chunk=chunk):
+                assert err is None
+                called.append(chunk)
+
+            tw6.write(chunk, cb)
+        tw6.end()
+
+        TestWriter().end(must.call(lambda err: _eq(err, None)))
+        hello = b"hello world"
+        TestWriter().end(hello, must.call(lambda err: _eq(err, None)))
+        TestWriter().end("hello world", "ascii", must.call())
+        tw7 = TestWriter()
+        tw7.write(hello)
+        tw7.end(must.call())
+        tw8 = TestWriter()
+        wrote_cb = [False]
+        tw8.write(hello, lambda *_a: wrote_cb.__setitem__(0, True))
+        tw8.end(must.call(lambda *_a: _eq(wrote_cb[0], True)))
+
+        tw9 = Writable()
+        hexs = "018b5e9a8f6236ffe30e31baf80d2cf6eb"
+        tw9._write = must.call(lambda chunk, *_a: _eq(chunk.hex(), hexs))
+        tw9.write(bytes.fromhex(hexs), "latin1")
+
+        w10 = Writable(autoDestroy=False)
+        w10._write = must.not_call()
+        got10 = [False]
+        w10.on("error", lambda *_a: got10.__setitem__(0, True))
+        w10.pipe(Writable(write=lambda c, e, cb: cb()))
+        assert got10[0] is True
+
+        d = Duplex()
+        d._read = must.call()
+        d._write = must.not_call()
+        got_d = [False]
+        d.on("error", lambda *_a: got_d.__setitem__(0, True))
+        d.pipe(Writable(write=lambda c, e, cb: cb()))
+        assert got_d[0] is False
+
+        w11 = Writable()
+        w11._write = must.call(lambda msg, *_a: _eq(msg.decode(), "this is the end"))
+        got11 = [False]
+
+        def err11(er):
+            got11[0] = True
+            assert str(er) == "write after end"
+
+        w11.on("error", err11)
+        w11.end("this is the end")
+        w11.end("and so is this")
+        nextTick(must.call(lambda: _eq(got11[0], True)))
+
+        w12 = Writable()
+        wrote12 = [False]
+
+        def write12(chunk, e, cb):
+            assert getattr(w12, "writing", None) is None
+            wrote12[0] = True
+            w12.writing = True
+
+            def later():
+                w12.writing = False
+                cb()
+
+            jsloop.setTimeout(later, 1)
+
+        w12._write = write12
+
+        def fin12():
+            assert wrote12[0] is True
+            assert w12.writing is False
+
+        w12.on("finish", must.call(fin12))
+        w12.write(b"")
+        w12.end()
+
+        w13 = Writable()
+        write_cb13 = [False]
+
+        def write13(chunk, e, cb):
+            def later():
+                write_cb13[0] = True
+                cb()
+
+            jsloop.setTimeout(later, 10)
+
+        w13._write = write13
+        w13.on("finish", must.call(lambda: _eq(write_cb13[0], True)))
+        w13.write(b"")
+        w13.end()
+
+        w14 = Writable()
+        write_cb14 = [False]
+        w14._write = lambda chunk, e, cb: cb()
+        w14.on("finish", must.call(lambda: _eq(write_cb14[0], True)))
+        w14.write(b"", lambda *_a: write_cb14.__setitem__(0, True))
+        w14.end()
+
+        w15 = Writable()
+        w15._write = lambda chunk, e, cb: nextTick(cb)
+        w15.on("finish", must.call())
+        w15.write(b"\0")
+        w15.end(b"")
+
+        w16 = Writable()
+        shutdown = [False]
+
+        def final16(cb):
+            def later():
+                shutdown[0] = True
+                cb()
+
+            jsloop.setTimeout(later, 100)
+
+        w16._final = must.call(final16)
+        w16._write = lambda chunk, e, cb: nextTick(cb)
+        w16.on("finish", must.call(lambda: _eq(shutdown[0], True)))
+        w16.write(b"\0")
+        w16.end(b"\0")
+
+        w17 = Writable()
+        w17._final = must.call(lambda cb: cb(Exception("test")))
+
+        def err17(err):
+            assert w17._writableState.errorEmitted is True
+            assert str(err) == "test"
+            w17.on("error", must.not_call())
+            w17.destroy(Exception())
+
+        w17.on("error", must.call(err17))
+        w17.end()
+
+        w18 = Writable()
+        w18.on("error", must.not_call())
+        with pytest.raises(TypeError) as info:
+            w18.write(None)
+        assert info.value.code == "ERR_STREAM_NULL_VALUES"
+
+        w19 = Writable()
+
+        def err19(err):
+            assert w19._writableState.errorEmitted is True
+            assert err.code == "ERR_STREAM_WRITE_AFTER_END"
+
+        w19.on("error", must.call(err19))
+        w19.end()
+        w19.write("hello")
+        w19.destroy(Exception())
+
+        w20 = Writable()
+        w20._final = must.call(lambda cb: cb(Exception()))
+        w20._write = lambda chunk, e, cb: nextTick(cb)
+        w20.on("error", must.call())
+        w20.on("prefinish", must.not_call())
+        w20.on("finish", must.not_call())
+        w20.write(b"\0")
+        w20.end(b"")
+
+    run(main)
+
+
+def _eq(a, b):
+    assert a == b, (a, b)
