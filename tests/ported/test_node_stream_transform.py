@@ -344,3 +344,296 @@ def test_passthrough_drain(must):
         pt.read()
 
     run(main)
+
+
+def test_stream2_transform(must):
+    """test/parallel/test-stream2-transform.js"""
+    import json
+
+    def dumps(v):
+        return json.dumps(v, separators=(",", ":"))
+
+    def main():
+        tx = Transform(highWaterMark=10)
+        transformed = [0]
+
+        def t1(chunk, encoding, cb):
+            transformed[0] += len(chunk)
+            tx.push(chunk)
+            cb()
+
+        tx._transform = t1
+        for i in range(1, 11):
+            tx.write(bytes(i))
+        tx.end()
+        assert tx.readableLength == 10
+        assert transformed[0] == 10
+        assert [len(c.chunk) for c in tx.writableBuffer] == [5, 6, 7, 8, 9, 10]
+
+        pt = PassThrough()
+        for w in (b"foog", b"bark", b"bazy", b"kuel"):
+            pt.write(w)
+        pt.end()
+        assert [pt.read(5) for _ in range(4)] == [b"foogb", b"arkba", b"zykue", b"l"]
+
+        pt = PassThrough(objectMode=True)
+        values = [1, True, False, 0, "foo", "", {"a": "b"}]
+        for v in values:
+            pt.write(v)
+        pt.end()
+        got = [pt.read() for _ in values]
+        assert got == values and [type(x) for x in got] == [type(x) for x in values]
+
+        assert isinstance(PassThrough(), PassThrough)
+        assert isinstance(Transform(), Transform)
+
+        pt = Transform()
+
+        def t_x(c, e, cb):
+            pt.push(b"x" * len(c))
+            cb()
+
+        pt._transform = t_x
+        for w in (b"foog", b"bark", b"bazy", b"kuel"):
+            pt.write(w)
+        pt.end()
+        assert [pt.read(5) for _ in range(4)] == [b"xxxxx", b"xxxxx", b"xxxxx", b"x"]
+
+        pt_json = Transform(objectMode=True)
+
+        def t_json(c, e, cb):
+            pt_json.push(dumps(c))
+            cb()
+
+        pt_json._transform = t_json
+        for v in values:
+            pt_json.write(v)
+        pt_json.end()
+        assert [pt_json.read() for _ in values] == [
+            "1", "true", "false", "0", '"foo"', '""', '{"a":"b"}'
+        ]
+
+        pt_async = Transform()
+
+        def t_async(chunk, encoding, cb):
+            def later():
+                pt_async.push(chunk)
+                cb()
+
+            jsloop.setTimeout(later, 10)
+
+        pt_async._transform = t_async
+        for w in (b"foog", b"bark", b"bazy", b"kuel"):
+            pt_async.write(w)
+        pt_async.end()
+        pt_async.on("finish", must.call(lambda: eq(
+            [pt_async.read(5) for _ in range(4)], [b"foogb", b"arkba", b"zykue", b"l"])))
+
+        pt_twice = Transform()
+
+        def t_twice(chunk, encoding, cb):
+            def first():
+                pt_twice.push(chunk)
+
+                def second():
+                    pt_twice.push(chunk)
+                    cb()
+
+                jsloop.setTimeout(second, 10)
+
+            jsloop.setTimeout(first, 10)
+
+        pt_twice._transform = t_twice
+        for w in (b"foog", b"bark", b"bazy", b"kuel"):
+            pt_twice.write(w)
+        pt_twice.end()
+        pt_twice.on("finish", must.call(lambda: eq(
+            [pt_twice.read(5) for _ in range(7)],
+            [b"foogf", b"oogba", b"rkbar", b"kbazy", b"bazyk", b"uelku", b"el"])))
+
+        pt_state = Transform()
+        pt_state.state = ""
+
+        def t_state(chunk, encoding, cb):
+            s = (chunk or b"").decode()
+
+            def later():
+                pt_state.state += s[:1]
+                if len(pt_state.state) == 3:
+                    pt_state.push(pt_state.state.encode())
+                    pt_state.state = ""
+                cb()
+
+            jsloop.setTimeout(later, 10)
+
+        def f_state(cb):
+            pt_state.push(pt_state.state.encode())
+            pt_state.state = ""
+            cb()
+
+        pt_state._transform = t_state
+        pt_state._flush = f_state
+        for w in ("aaaa bbbb cccc dddd eeee aaaa bbbb cccc dddd eeee aaaa bbbb cccc dddd"
+                  .split()):
+            pt_state.write(w.encode())
+        pt_state.end()
+        pt_state.on("finish", must.call(lambda: eq(
+            [pt_state.read(5) for _ in range(3)], [b"abcde", b"abcde", b"abcd"])))
+
+        count = [0]
+        saved = [None]
+        pt_hwm = Transform(highWaterMark=3)
+
+        def t_hwm(c, e, cb):
+            count[0] += 1
+            if count[0] - 1 == 1:
+                saved[0] = c
+            else:
+                if saved[0]:
+                    pt_hwm.push(saved[0])
+                    saved[0] = None
+                pt_hwm.push(c)
+            cb()
+
+        pt_hwm._transform = t_hwm
+
+        def on_readable_hwm():
+            def later():
+                pt_hwm.write(b"d")
+                pt_hwm.write(b"ef", must.call(lambda *_a: pt_hwm.end()))
+                assert pt_hwm.read() == b"abcdef"
+                assert pt_hwm.read() is None
+
+            nextTick(later)
+
+        pt_hwm.once("readable", on_readable_hwm)
+        pt_hwm.write(b"abc")
+
+        pt_em = PassThrough()
+        emits = [0]
+        pt_em.on("readable", lambda: emits.__setitem__(0, emits[0] + 1))
+        pt_em.write(b"foog")
+        pt_em.write(b"bark")
+        assert emits[0] == 0
+        assert pt_em.read(5) == b"foogb"
+        assert pt_em.read(5) is None
+        assert emits[0] == 0
+        pt_em.write(b"bazy")
+        pt_em.write(b"kuel")
+        assert emits[0] == 0
+        assert pt_em.read(5) == b"arkba"
+        assert pt_em.read(5) == b"zykue"
+        assert pt_em.read(5) is None
+        pt_em.end()
+        assert emits[0] == 1
+        assert pt_em.read(5) == b"l"
+        assert pt_em.read(5) is None
+        assert emits[0] == 1
+
+        pt_r = PassThrough()
+        emits_r = [0]
+        pt_r.on("readable", lambda: emits_r.__setitem__(0, emits_r[0] + 1))
+        pt_r.write(b"foog")
+        pt_r.write(b"bark")
+        assert emits_r[0] == 0
+        assert pt_r.read(5) == b"foogb"
+        assert pt_r.read(5) is None
+
+        def r1():
+            assert pt_r.read(5) == b"arkba"
+            assert pt_r.read(5) is None
+
+            def r2():
+                assert pt_r.read(5) == b"zykue"
+                assert pt_r.read(5) is None
+
+                def r3():
+                    assert pt_r.read(5) == b"l"
+                    assert pt_r.read(5) is None
+                    assert emits_r[0] == 3
+
+                pt_r.once("readable", must.call(r3))
+                pt_r.end()
+
+            pt_r.once("readable", must.call(r2))
+            pt_r.write(b"kuel")
+
+        pt_r.once("readable", must.call(r1))
+        pt_r.write(b"bazy")
+
+        pt_d = PassThrough()
+        datas = []
+        pt_d.on("data", lambda chunk: datas.append(chunk.decode()))
+        pt_d.on("end", must.call(lambda: eq(datas, ["foog", "bark", "bazy", "kuel"])))
+        pt_d.write(b"foog")
+
+        def s1():
+            pt_d.write(b"bark")
+
+            def s2():
+                pt_d.write(b"bazy")
+
+                def s3():
+                    pt_d.write(b"kuel")
+                    jsloop.setTimeout(lambda: pt_d.end(), 10)
+
+                jsloop.setTimeout(s3, 10)
+
+            jsloop.setTimeout(s2, 10)
+
+        jsloop.setTimeout(s1, 10)
+
+        objects = [{"foo": "bar"}, 100, "string",
+                   {"nested": {"things": [{"foo": "bar"}, 100, "string"]}}]
+
+        jp = Transform(objectMode=True)
+
+        def t_parse(data, encoding, cb):
+            try:
+                jp.push(json.loads(data))
+                cb()
+            except Exception as er:
+                cb(er)
+
+        jp._transform = t_parse
+        ended = [False]
+        jp.on("end", lambda: ended.__setitem__(0, True))
+        for obj in objects:
+            jp.write(dumps(obj))
+            assert jp.read() == obj
+        jp.end()
+        jp.read()
+        nextTick(must.call(lambda: eq(ended[0], True)))
+
+        js_ = Transform(objectMode=True)
+
+        def t_stringify(data, encoding, cb):
+            try:
+                js_.push(dumps(data))
+                cb()
+            except Exception as er:
+                cb(er)
+
+        js_._transform = t_stringify
+        ended2 = [False]
+        js_.on("end", lambda: ended2.__setitem__(0, True))
+        for obj in objects:
+            js_.write(obj)
+            assert js_.read() == dumps(obj)
+        js_.end()
+        js_.read()
+        nextTick(must.call(lambda: eq(ended2[0], True)))
+
+        expected_rows = ["header from constructor", "firstLine", "secondLine"]
+
+        def construct(callback):
+            s.push("header from constructor")
+            callback()
+
+        s = Transform(objectMode=True, construct=construct,
+                      transform=lambda row, encoding, callback: callback(None, row))
+        s.on("data", must.call(lambda data: eq(str(data), expected_rows.pop(0)), 3))
+        s.write("firstLine")
+        nextTick(lambda: s.write("secondLine"))
+
+    run(main)
