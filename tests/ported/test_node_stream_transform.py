@@ -473,8 +473,7 @@ def test_stream2_transform(must):
 
         pt_state._transform = t_state
         pt_state._flush = f_state
-        for w in ("aaaa bbbb cccc dddd eeee aaaa bbbb cccc dddd eeee aaaa bbbb cccc dddd"
-                  .split()):
+        for w in ["aaaa", "bbbb", "cccc", "dddd", "eeee"] * 2 + ["aaaa", "bbbb", "cccc", "dddd"]:
             pt_state.write(w.encode())
         pt_state.end()
         pt_state.on("finish", must.call(lambda: eq(
