@@ -1,7 +1,8 @@
 """Differential test: stream programs print the same lines under node 20 and under jsloop.
 
 A program is data (see ``programs()``): a Readable ``r``, an optional
-Transform ``t`` and a Writable ``w`` with chosen highWaterMarks and
+Transform ``t``, a Writable ``w`` and an optional Duplex ``d`` (half-open or
+not: push/write/end/destroy/resume on both of its sides) with chosen highWaterMarks and
 callback timing (synchronous, nextTick or setImmediate), connected by
 nothing, ``pipe`` or ``pipeline``, and a list of operations (push, push
 null, write, end, destroy with or without an error, pause, resume, a
@@ -28,13 +29,14 @@ from hypothesis import strategies as st
 
 import jsloop
 from jsloop import nextTick, setImmediate
-from jsloop.stream import Readable, Transform, Writable, pipeline
+from jsloop.stream import Duplex, Readable, Transform, Writable, pipeline
 
 needs_node = pytest.mark.skipif(node_path() is None, reason="node is not on PATH")
 
 OPS = ["push", "pushnull", "write", "end", "rdestroy", "rdestroyerr", "wdestroyerr",
        "tdestroyerr", "pause", "resume", "readloop", "endchunk", "cork", "uncork",
-       "unpipe", "unshift", "rdestroyerr", "iterate"]
+       "unpipe", "unshift", "rdestroyerr", "iterate",
+       "dpush", "dpushnull", "dwrite", "dend", "ddestroy", "ddestroyerr", "dresume"]
 # ("iteratebreak" — leaving ``async for`` with break — is rendered but not drawn: Node
 # awaits the generator's return() there, 2 ticks that a Python ``break`` cannot take;
 # see docs/streams.md.)
@@ -51,6 +53,7 @@ def programs() -> st.SearchStrategy[dict]:
         "tmode": st.sampled_from(["none", "sync", "tick"]),
         "connect": st.sampled_from(["none", "pipe", "pipeline"]),
         "ops": st.lists(op, min_size=1, max_size=9),
+        "duplex": st.sampled_from(["none", "halfopen", "closing"]),
     })
 
 
@@ -70,7 +73,7 @@ def render(prog: dict, js: bool) -> str:
     add = lines.append
     null = "null" if js else "None"
     if js:
-        add("const { Readable, Writable, Transform, pipeline } = require('stream');")
+        add("const { Readable, Writable, Transform, Duplex, pipeline } = require('stream');")
         add("const SE = (e) => e ? (e.code || e.message) : 'ok';")
         add("const SC = (c) => String(c);")
         add(f"const r = new Readable({{ highWaterMark: {prog['rh']}, read() {{}} }});")
@@ -92,11 +95,24 @@ def render(prog: dict, js: bool) -> str:
             body = ("cb(None, c)" if prog["tmode"] == "sync"
                     else "nextTick(lambda: cb(None, c))")
             add(f"t = Transform(transform=lambda c, e, cb: {body})")
-    names = ["r", "w"] + (["t"] if has_t else [])
+    duplex = prog.get("duplex", "none")
+    if duplex != "none":
+        half = "true" if duplex == "halfopen" else "false"
+        if js:
+            add(f"const d = new Duplex({{ allowHalfOpen: {half}, read() {{}}, "
+                f"write(c, e, cb) {{ log('d write ' + SC(c)); "
+                f"{_call_cb(prog['wmode'], True, 'cb')}; }} }});")
+        else:
+            add(f"def _dwr(c, e, cb):\n    log('d write ' + SC(c))\n    "
+                f"{_call_cb(prog['wmode'], False, 'cb')}")
+            add(f"d = Duplex(allowHalfOpen={half.capitalize()}, read=lambda n: None, "
+                f"write=_dwr)")
+    names = ["r", "w"] + (["t"] if has_t else []) + (["d"] if duplex != "none" else [])
     events = {
         "r": ["data", "end", "close", "error", "pause", "resume"],
         "w": ["finish", "close", "error", "drain", "pipe", "unpipe"],
         "t": ["end", "finish", "close", "error"],
+        "d": ["data", "end", "finish", "prefinish", "close", "error"],
     }
     for name in names:
         for ev in events[name]:
@@ -121,7 +137,7 @@ def render(prog: dict, js: bool) -> str:
         else:
             add(f"pipeline({', '.join(chain)}, lambda err=None: log('pipeline ' + SE(err)))")
     for i, step in enumerate(prog["ops"]):
-        stmt = _op(step["op"], i, js, null, has_t)
+        stmt = _op(step["op"], i, js, null, has_t, duplex != "none")
         if stmt is None:
             continue
         if step["at"] == "sync":
@@ -136,8 +152,27 @@ def render(prog: dict, js: bool) -> str:
     return "\n".join(lines)
 
 
-def _op(op: str, i: int, js: bool, null: str, has_t: bool) -> str | None:
+def _op(op: str, i: int, js: bool, null: str, has_t: bool, has_d: bool) -> str | None:
     semi = ";" if js else ""
+    if op.startswith("d"):
+        if not has_d:
+            return None
+        if op == "dpush":
+            return f"d.push('p{i}'){semi}"
+        if op == "dpushnull":
+            return f"d.push({null}){semi}"
+        if op == "dwrite":
+            if js:
+                return f"d.write('q{i}', (err) => log('dcb{i} ' + SE(err)));"
+            return f"d.write('q{i}', lambda err=None: log('dcb{i} ' + SE(err)))"
+        if op == "dend":
+            return f"d.end(){semi}"
+        if op == "ddestroy":
+            return f"d.destroy(){semi}"
+        if op == "ddestroyerr":
+            return f"d.destroy(new Error('D{i}')){semi}" if js else f"d.destroy(Exception('D{i}'))"
+        if op == "dresume":
+            return f"d.resume(){semi}"
     if op == "push":
         return f"log('push{i} ' + r.push('a{i}')){semi}" if js else \
             f"log('push{i} ' + J(r.push('a{i}')))"
@@ -217,6 +252,7 @@ def run_py(prog: dict) -> list[str]:
 
     ns = {
         "log": log, "Readable": Readable, "Writable": Writable, "Transform": Transform,
+        "Duplex": Duplex,
         "pipeline": pipeline, "nextTick": nextTick, "setImmediate": setImmediate,
         "SE": lambda e: "ok" if e is None else (getattr(e, "code", None) or str(e)),
         "SC": SC, "J": lambda b: "true" if b else "false", "READ_ALL": read_all,
