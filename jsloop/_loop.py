@@ -184,6 +184,9 @@ class Loop:
         self._wake_sock: tuple[socket.socket, socket.socket] | None = None
         self._wake_pending = False
         self._wake_watcher: IOWatcher | None = None
+        # How many watched fds are the loop's own (the wakeup fd, the signal
+        # wakeup socket): with no other, a turn with work queued skips the poll.
+        self.internal_fds = 1
         # Guards the wakeup fd against ``close`` (a post racing a close must not
         # write to an fd number that may already belong to someone else).
         self._wake_lock = threading.Lock()
@@ -497,8 +500,9 @@ class Loop:
                 self.run_pending()
             if self.immediate_refs > 0 or self.pending or self.closing:
                 # Nothing to wait for. Skip the syscall when no fd but the
-                # (idle) wakeup fd is watched: nothing could be ready.
-                if len(watchers) > 1 or self._wake_pending:
+                # loop's own (wakeup, signal) fds is watched: nothing could be
+                # ready that the next real poll would not deliver.
+                if len(watchers) > self.internal_fds or self._wake_pending:
                     self.run_poll(0)
             else:
                 self.run_poll(self.backend_timeout())
@@ -507,9 +511,9 @@ class Loop:
             if self.closing:
                 self.run_closing()
             due = self.uv_timer_due
-            if due is not None or len(watchers) > 1:
+            if due is not None or len(watchers) > self.internal_fds:
                 # Refresh the cached clock (skipped only when nothing could read it:
-                # no timer armed and no fd but the wakeup watched).
+                # no timer armed and no fd but the loop's own watched).
                 self.now = now = now_ns() // 1_000_000
                 if due is not None and due <= now:
                     self.run_timers()
@@ -749,7 +753,8 @@ def run_program(
     from .asyncfn import start
     from .promise import REJECTED, Promise
 
-    if state.loop is not None:
+    if state.loop is not None and not state.loop.closed:
+        # (a closed loop left installed means an interrupted cleanup: replace it)
         raise RuntimeError("jsloop.run() cannot be called while a jsloop loop runs in this thread")
     mode = unhandled_rejections or os.environ.get("JSLOOP_UNHANDLED_REJECTIONS") or "throw"
     if mode not in MODES:

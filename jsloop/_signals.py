@@ -89,6 +89,7 @@ class _Wakeup:
         self.watcher = loop.io_watch(self.rsock.fileno(), self._drain)
         self.watcher.unref()  # signal handles do not keep the loop alive (Node unrefs them)
         self.watcher.start(1)  # READABLE
+        loop.internal_fds += 1  # the loop's own fd: no reason to poll for it alone
         self.previous_fd = signal.set_wakeup_fd(self.wsock.fileno(), warn_on_full_buffer=False)
 
     def _drain(self, events: int) -> None:
@@ -102,6 +103,7 @@ class _Wakeup:
 
     def close(self) -> None:
         signal.set_wakeup_fd(self.previous_fd)
+        self.watcher.loop.internal_fds -= 1
         self.watcher.close()
         self.rsock.close()
         self.wsock.close()
@@ -183,6 +185,7 @@ def after_fork(loop: Any) -> None:
     wakeup.watcher.close()
     wakeup.rsock.close()
     wakeup.wsock.close()
+    loop.internal_fds -= 1
     fresh = _Wakeup(loop)  # installs its own wakeup fd
     fresh.previous_fd = wakeup.previous_fd
     fresh.pinned = wakeup.pinned
