@@ -17,6 +17,8 @@ from typing import Any
 
 from ..timers import nextTick
 from ._duplex import Duplex
+from ._rstate import kEnded as r_kEnded
+from ._wstate import kEnded as w_kEnded
 from ._legacy import merge_options
 from ._utils import ERR_METHOD_NOT_IMPLEMENTED, check_fn, get_high_water_mark, js_option
 
@@ -76,9 +78,9 @@ class Transform(Duplex):
                 return
             if val is not None:
                 self.push(val)
-            if r_state.ended:
+            if r_state.bits & r_kEnded:
                 nextTick(callback)
-            elif w_state.ended or length == r_state.length or (
+            elif w_state.bits & w_kEnded or length == r_state.length or (
                 r_state.length < r_state.highWaterMark
             ):
                 callback()
