@@ -17,10 +17,10 @@ from typing import Any
 
 from ..timers import nextTick
 from ._duplex import Duplex
-from ._rstate import kEnded as r_kEnded
-from ._wstate import kEnded as w_kEnded
 from ._legacy import merge_options
+from ._rstate import kEnded as r_kEnded
 from ._utils import ERR_METHOD_NOT_IMPLEMENTED, check_fn, get_high_water_mark, js_option
+from ._wstate import kEnded as w_kEnded
 
 
 class Transform(Duplex):
