@@ -387,3 +387,26 @@ def test_asyncio_timeout_inside_asyncfn_cancels_the_pending_await():
     assert log == ["timed out", "cancelled"]
     # the 200 ms timer still keeps the loop alive, as in Node: the run ends when it fires
     assert time.monotonic() - t0 >= 0.2
+
+
+def test_asyncio_combinators_take_promises():
+    def main():
+        async def body():
+            p1 = Promise(lambda res, rej: setTimeout(res, 2, "one"))
+            p2 = Promise.resolve("two")
+            assert await asyncio.gather(p1, p2) == ["one", "two"]
+            never = Promise(lambda res, rej: None)
+            try:
+                await asyncio.wait_for(never, 0.01)
+            except TimeoutError:
+                timed_out = True
+            else:
+                timed_out = False
+            done, pending = await asyncio.wait(
+                [asyncio.ensure_future(Promise.resolve(3))], timeout=1
+            )
+            return timed_out, [t.result() for t in done]
+
+        return asyncio.ensure_future(body())
+
+    assert jsloop.run(main).result() == (True, [3])
