@@ -69,6 +69,17 @@ def from_(cls: Any, iterable: Any, opts: dict[str, Any] | None) -> Any:
     readable._read = _read
     readable._destroy = _destroy
 
+    def push_value(value: Any) -> bool:
+        """Push one iterated value; True to keep pulling (Node's loop body)."""
+        nonlocal reading
+        if value is None:
+            reading = False
+            raise ERR_STREAM_NULL_VALUES()
+        if readable.push(value):
+            return True
+        reading = False
+        return False
+
     @asyncfn
     async def close(error: Any) -> None:
         if is_async:
@@ -98,7 +109,6 @@ def from_(cls: Any, iterable: Any, opts: dict[str, Any] | None) -> Any:
                 iterator.close()
 
     def next_sync_with_sync_values() -> None:
-        nonlocal reading
         while True:
             try:
                 try:
@@ -109,35 +119,24 @@ def from_(cls: Any, iterable: Any, opts: dict[str, Any] | None) -> Any:
                 if _is_thenable(value):
                     change_to_async_values(value)
                     return
-                if value is None:
-                    reading = False
-                    raise ERR_STREAM_NULL_VALUES()
-                if readable.push(value):
+                if push_value(value):
                     continue
-                reading = False
             except Exception as err:
                 readable.destroy(err)
             break
 
     @asyncfn
     async def change_to_async_values(value: Any) -> None:
-        nonlocal is_async_values, reading
+        nonlocal is_async_values
         is_async_values = True
         try:
-            res = await value
-            if res is None:
-                reading = False
-                raise ERR_STREAM_NULL_VALUES()
-            if readable.push(res):
+            if push_value(await value):
                 next_sync_with_async_values()
-                return
-            reading = False
         except Exception as err:
             readable.destroy(err)
 
     @asyncfn
     async def next_sync_with_async_values() -> None:
-        nonlocal reading
         while True:
             try:
                 try:
@@ -146,19 +145,14 @@ def from_(cls: Any, iterable: Any, opts: dict[str, Any] | None) -> Any:
                     readable.push(None)
                     return
                 res = (await value) if _is_thenable(value) else value
-                if res is None:
-                    reading = False
-                    raise ERR_STREAM_NULL_VALUES()
-                if readable.push(res):
+                if push_value(res):
                     continue
-                reading = False
             except Exception as err:
                 readable.destroy(err)
             break
 
     @asyncfn
     async def next_async() -> None:
-        nonlocal reading
         while True:
             try:
                 try:
@@ -166,12 +160,8 @@ def from_(cls: Any, iterable: Any, opts: dict[str, Any] | None) -> Any:
                 except StopAsyncIteration:
                     readable.push(None)
                     return
-                if value is None:
-                    reading = False
-                    raise ERR_STREAM_NULL_VALUES()
-                if readable.push(value):
+                if push_value(value):
                     continue
-                reading = False
             except Exception as err:
                 readable.destroy(err)
             break
