@@ -249,16 +249,7 @@ class Process(EventEmitter):
 
     @exitCode.setter
     def exitCode(self, code: Any) -> None:
-        if code is not None:
-            if isinstance(code, bool) or not isinstance(code, (int, str)):
-                from .errors import NodeTypeError
-
-                raise NodeTypeError(
-                    f'The "code" argument must be of type number. Received {code!r}',
-                    "ERR_INVALID_ARG_TYPE",
-                )
-            code = int(code)
-        current_scope().exit_code = code
+        current_scope().exit_code = _validate_exit_code(code)
 
     @property
     def versions(self) -> dict[str, str]:
@@ -398,6 +389,34 @@ class Process(EventEmitter):
 
 
 _PROG = "jsloop"
+
+
+def _validate_exit_code(code: Any) -> int | None:
+    """Node 20's exit-code check: None, an integer, or a string of one."""
+    from .errors import NodeRangeError, describe_received
+
+    if code is None:
+        return None
+    if isinstance(code, str) and code.strip():
+        try:
+            return int(code)
+        except ValueError:
+            pass
+    elif isinstance(code, float) and not isinstance(code, bool):
+        if code.is_integer():
+            return int(code)
+        raise NodeRangeError(
+            f'The value of "code" is out of range. It must be an integer. Received {code!r}',
+            "ERR_OUT_OF_RANGE",
+        )
+    elif isinstance(code, int) and not isinstance(code, bool):
+        return code
+    from .errors import NodeTypeError
+
+    raise NodeTypeError(
+        'The "code" argument must be of type number. ' + describe_received(code),
+        "ERR_INVALID_ARG_TYPE",
+    )
 
 
 def _warning_name(warning: BaseException) -> str:
