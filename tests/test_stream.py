@@ -232,3 +232,18 @@ def test_bad_input_raises_node_errors():
     with pytest.raises(TypeError) as info:
         pipeline(Readable())
     assert info.value.code == "ERR_INVALID_ARG_TYPE"
+
+
+def test_to_array_collects_and_honours_an_abort_signal():
+    from jsloop.abort import AbortController
+
+    def main(log):
+        r = Readable.from_(["a", "b"])
+        r.toArray().then(lambda v: log(f"array {v}"))
+        ac = AbortController()
+        s = Readable(objectMode=True, read=lambda n: None)
+        s.push(1)
+        s.toArray({"signal": ac.signal}).then(None, lambda err: log(err.name))
+        ac.abort()
+
+    assert run(main) == ["AbortError", "array ['a', 'b']"]

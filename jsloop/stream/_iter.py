@@ -1,4 +1,4 @@
-"""``async for chunk in readable`` (Node's ``createAsyncIterator``) and ``readable.wrap``.
+"""``async for chunk in readable`` (Node's ``createAsyncIterator``), ``toArray`` and ``wrap``.
 
 Owns: ``ReadableIterator``. Each ``__anext__`` reads what is buffered
 (``stream.read()``), else waits for 'readable' or the end of the stream
@@ -18,16 +18,17 @@ A buffered chunk reaches the loop body two microtask ticks after
 ``__anext__`` is called, and the end or an error one tick after it is known,
 as in Node (an async generator driven by ``for await``).
 
-Imports: promise, _destroy, _eos, _utils.
+Imports: promise, asyncfn, _destroy, _eos, _utils (abort lazily).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..asyncfn import asyncfn
 from ..promise import Promise
 from . import _destroy as destroy_impl
-from ._utils import aggregate_two_errors
+from ._utils import ERR_INVALID_ARG_TYPE, aggregate_two_errors
 
 _UNSET: Any = object()  # JavaScript's undefined: no error and not finished
 
@@ -131,6 +132,29 @@ class ReadableIterator:
                 self._finish()
             except Exception:
                 pass
+
+
+@asyncfn
+async def to_array(stream: Any, options: Any) -> list[Any]:
+    """Node's ``toArray`` operator (lib/internal/streams/operators.js): an async function,
+    so bad options reject rather than raise."""
+    signal = None
+    if options is not None:
+        if not isinstance(options, dict):
+            raise ERR_INVALID_ARG_TYPE("options", "of type object", options)
+        signal = options.get("signal")
+        if signal is not None:
+            from ..abort import validate_abort_signal
+
+            validate_abort_signal(signal, "options.signal")
+    result = []
+    async for val in stream:
+        if signal is not None and signal.aborted:
+            from ..abort import AbortError
+
+            raise AbortError(cause=signal.reason)
+        result.append(val)
+    return result
 
 
 def wrap(self: Any, stream: Any) -> Any:

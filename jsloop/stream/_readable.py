@@ -663,6 +663,12 @@ class Readable(Stream):
 
         return ReadableIterator(self, opts.get("destroyOnReturn") is not False)
 
+    def toArray(self, options: Any = None) -> Any:
+        """``readable.toArray([{signal}])``: a Promise of every chunk (Node's operator)."""
+        from ._iter import to_array
+
+        return to_array(self, options)
+
     @classmethod
     def from_(cls, iterable: Any, opts: Any = None, **kwargs: Any) -> Any:
         """``Readable.from(iterable[, options])``: objectMode by default."""

@@ -299,3 +299,45 @@ def test_auto_destroy(must):
         r5.pipe(w5)
 
     run(main)
+
+
+def test_to_array(must):
+    """test/parallel/test-stream-toArray.js (partial)
+
+    Ported: the blocks without ``.map()`` (jsloop has no iterator helpers): plain
+    values, Buffers with ``objectMode: false``, the result is a Promise, and bad
+    options reject with ERR_INVALID_ARG_TYPE.
+    """
+    from jsloop import Promise
+
+    def main():
+        @jsloop.asyncfn
+        async def values():
+            for test in ([], [1], [1, 2, 3], list(range(100))):
+                stream = Readable.from_(test)
+                result = await stream.toArray()
+                assert result == test
+
+        values().then(must.call())
+
+        @jsloop.asyncfn
+        async def buffers():
+            first, second = bytes([1, 2, 3]), bytes([4, 5, 6])
+            stream = Readable.from_([first, second], {"objectMode": False})
+            result = await stream.toArray()
+            assert isinstance(result, list)
+            assert result == [first, second]
+
+        buffers().then(must.call())
+
+        assert isinstance(Readable.from_([1, 2, 3, 4, 5]).toArray(), Promise)
+
+        def rejects(promise):
+            promise.then(must.not_call(), must.call(
+                lambda err: eq(err.code, "ERR_INVALID_ARG_TYPE")))
+
+        rejects(Readable.from_([1]).toArray(1))
+        rejects(Readable.from_([1]).toArray({"signal": True}))
+
+
+    run(main)
