@@ -749,7 +749,8 @@ def test_run_does_not_unfreeze_what_the_user_froze():
         frozen = gc.get_freeze_count()
         assert frozen > 0
         jsloop.run(lambda: None)
-        assert gc.get_freeze_count() == frozen
+        # (frozen objects may still die meanwhile; an unfreeze would leave 0)
+        assert frozen - 100 <= gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
 
