@@ -22,7 +22,7 @@ JSLOOP = """
 import sys, time
 sys.path.insert(0, sys.argv[1])
 import jsloop
-N = %d
+N = __N__
 n = 0
 si = jsloop.setImmediate
 def cb():
@@ -33,11 +33,11 @@ def cb():
 t0 = time.perf_counter()
 jsloop.run(lambda: si(cb))
 print(time.perf_counter() - t0)
-""" % N
+""".replace("__N__", str(N))
 
 ASYNCIO = """
 import asyncio, time
-N = %d
+N = __N__
 loop = asyncio.new_event_loop()
 n = 0
 def cb():
@@ -51,7 +51,7 @@ t0 = time.perf_counter()
 loop.call_soon(cb)
 loop.run_forever()
 print(time.perf_counter() - t0)
-""" % N
+""".replace("__N__", str(N))
 
 
 def timed(code: str, *args: str) -> float:
