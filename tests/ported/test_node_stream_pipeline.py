@@ -245,3 +245,119 @@ def test_pipeline(must):
         pipeline(boom_now, s, must.call(check_s))
 
     jsloop.run(main)
+
+
+def test_pipeline_with_empty_string(must):
+    """test/parallel/test-stream-pipeline-with-empty-string.js"""
+
+    @jsloop.asyncfn
+    async def run_test():
+        await Promise.resolve(pipeline("", PassThrough(objectMode=True), must.call()))
+
+    jsloop.run(lambda: run_test().then(must.call()))
+
+
+def test_pipeline_queued_end_in_destroy(must):
+    """test/parallel/test-stream-pipeline-queued-end-in-destroy.js"""
+    from jsloop.stream import Duplex
+
+    def main():
+        readable = Readable(read=must.call())
+
+        def destroy(err, cb):
+            duplex.end()
+            cb(err)
+
+        duplex = Duplex(write=lambda chunk, enc, cb: None, read=lambda n: None, destroy=destroy)
+        duplex.on("finished", must.not_call())
+        pipeline(readable, duplex,
+                 must.call(lambda err: _eq(err.code, "ERR_STREAM_PREMATURE_CLOSE")))
+        readable.push("foo")
+        setImmediate(lambda: readable.destroy())
+
+    jsloop.run(main)
+
+
+def test_pipeline_listeners(must):
+    """test/parallel/test-stream-pipeline-listeners.js"""
+    from helpers.loopkit import cleanup_process, on
+
+    from jsloop.stream import Duplex
+
+    def main():
+        on("uncaughtException", must.call(lambda err: _eq(str(err), "no way"), 2))
+        a = PassThrough()
+        a.end("foobar")
+        b = Duplex(write=lambda chunk, encoding, callback: callback())
+
+        def done_ab(error=None, *_rest):
+            assert error is None
+            assert a.listenerCount("error") > 0
+            assert b.listenerCount("error") == 0
+
+            def later():
+                assert b.listenerCount("error") == 0
+                b.destroy(Exception("no way"))
+
+            jsloop.setTimeout(later, 100)
+
+        pipeline(a, b, must.call(done_ab))
+
+        c = PassThrough()
+        c.end("foobar")
+
+        async def upper(source, _opts=None):
+            async for chunk in source:
+                yield chunk.decode().upper()
+
+        def done_cd(error=None, *_rest):
+            assert error is None
+            assert c.listenerCount("error") > 0
+            assert d.listenerCount("error") == 0
+
+            def later():
+                assert b.listenerCount("error") == 0
+                d.destroy(Exception("no way"))
+
+            jsloop.setTimeout(later, 100)
+
+        d = pipeline(c, upper, must.call(done_cd))
+
+        e = PassThrough()
+        e.end("foobar")
+        f = Writable(write=lambda chunk, encoding, callback: callback())
+
+        def done_ef(error=None, *_rest):
+            assert error is None
+            assert e.listenerCount("error") > 0
+            assert f.listenerCount("error") > 0
+
+            def later():
+                assert f.listenerCount("error") > 0
+                f.destroy(Exception("no way"))
+
+            jsloop.setTimeout(later, 100)
+
+        pipeline(e, f, must.call(done_ef))
+
+    try:
+        jsloop.run(main)
+    finally:
+        cleanup_process()
+
+
+def test_pipe_error_unhandled(must):
+    """test/parallel/test-stream-pipe-error-unhandled.js"""
+    from helpers.loopkit import cleanup_process, on
+
+    def main():
+        on("uncaughtException", must.call(lambda err: _eq(str(err), "asd")))
+        r = Readable(read=lambda n: r.push("asd"))
+        w = Writable(autoDestroy=True, write=lambda *a: None)
+        r.pipe(w)
+        w.destroy(Exception("asd"))
+
+    try:
+        jsloop.run(main)
+    finally:
+        cleanup_process()
