@@ -382,3 +382,184 @@ def test_push_strings():
     jsloop.run(main)
     assert box["ms"]._chunks == -1
     assert results == ["first chunksecond to last chunk", "last chunk"]
+
+
+def test_writable_constructor_set_methods(must):
+    """test/parallel/test-stream-writable-constructor-set-methods.js"""
+
+    def main():
+        blerg = b"blerg"
+        w = Writable()
+        with pytest.raises(Exception) as info:
+            w.end(blerg)
+        assert info.value.code == "ERR_METHOD_NOT_IMPLEMENTED"
+        assert str(info.value) == "The _write() method is not implemented"
+        _write = must.call(lambda chunk, _, nxt: nxt())
+
+        def writev(chunks, nxt):
+            assert len(chunks) == 2
+            nxt()
+
+        _writev = must.call(writev)
+        w2 = Writable(write=_write, writev=_writev)
+        assert w2._write is _write
+        assert w2._writev is _writev
+        w2.write(blerg)
+        w2.cork()
+        w2.write(blerg)
+        w2.write(blerg)
+        w2.end()
+
+    jsloop.run(main)
+
+
+def test_readable_infinite_read(must):
+    """test/parallel/test-stream-readable-infinite-read.js"""
+    buf = bytes(8192)
+
+    def main():
+        readable = Readable(read=must.call(lambda *_a: readable.push(buf), 31))
+        i = [0]
+
+        def on_readable():
+            i[0] += 1
+            if i[0] - 1 == 10:
+                jsloop.process.removeAllListeners("readable")
+                return
+            data = readable.read()
+            if i[0] == 1:
+                assert len(data) == 8192 * 2
+            else:
+                assert len(data) == 8192 * 3
+
+        readable.on("readable", must.call(on_readable, 11))
+
+    jsloop.run(main)
+
+
+def test_readable_default_encoding(must):
+    """test/parallel/test-stream-readable-default-encoding.js"""
+
+    def main():
+        with pytest.raises(TypeError) as info:
+            Readable(read=lambda n: None, defaultEncoding="my invalid encoding")
+        assert info.value.code == "ERR_UNKNOWN_ENCODING"
+        r = Readable(read=lambda n: None, defaultEncoding="hex")
+        r.push("ab")
+        r.on("data", must.call(lambda chunk: _eq(chunk.hex(), "ab"), 1))
+        r2 = Readable(read=lambda n: None, defaultEncoding="hex")
+        r2.push("xy", "utf-8")
+        r2.on("data", must.call(lambda chunk: _eq(chunk.decode(), "xy"), 1))
+
+    jsloop.run(main)
+
+
+def test_readable_next_no_null(must):
+    """test/parallel/test-stream-readable-next-no-null.js"""
+
+    async def generate():
+        yield None
+
+    def main():
+        stream = Readable.from_(generate())
+
+        def check(err):
+            assert isinstance(err, TypeError)
+            assert err.code == "ERR_STREAM_NULL_VALUES"
+            assert str(err) == "May not write null values to stream"
+
+        stream.on("error", must.call(check))
+        stream.on("data", must.not_call())
+        stream.on("end", must.not_call())
+
+    jsloop.run(main)
+
+
+def test_writable_invalid_chunk(must):
+    """test/parallel/test-stream-writable-invalid-chunk.js (undefined and null are both None)"""
+
+    def test_write_type(val, object_mode, code=None):
+        writable = Writable(objectMode=object_mode, write=lambda *a: None)
+        writable.on("error", must.not_call())
+        if code:
+            with pytest.raises(Exception) as info:
+                writable.write(val)
+            assert info.value.code == code
+        else:
+            writable.write(val)
+
+    def main():
+        for val in ([], {}, 0, True, 0.0):
+            test_write_type(val, False, "ERR_INVALID_ARG_TYPE")
+        test_write_type(None, False, "ERR_STREAM_NULL_VALUES")
+        for val in ([], {}, 0, True, 0.0):
+            test_write_type(val, True)
+        test_write_type(None, True, "ERR_STREAM_NULL_VALUES")
+
+    jsloop.run(main)
+
+
+def test_writable_end_cb_uncaught(must):
+    """test/parallel/test-stream-writable-end-cb-uncaught.js"""
+    from helpers.loopkit import cleanup_process, on
+
+    def main():
+        on("uncaughtException", must.call(lambda err: _eq(str(err), "kaboom")))
+        writable = Writable()
+        _err = Exception("kaboom")
+        writable._write = lambda chunk, encoding, cb: cb()
+        writable._final = lambda cb: cb(_err)
+        writable.write("asd")
+        writable.end(must.call(lambda err: _eq(err is _err, True)))
+
+    try:
+        jsloop.run(main)
+    finally:
+        cleanup_process()
+
+
+def test_writable_final_destroy(must):
+    """test/parallel/test-stream-writable-final-destroy.js"""
+
+    def main():
+        w = Writable(write=lambda chunk, encoding, callback: callback(None),
+                     final=lambda callback: jsloop.queueMicrotask(callback))
+        w.end()
+        w.destroy()
+        w.on("prefinish", must.not_call())
+        w.on("finish", must.not_call())
+        w.on("close", must.call())
+
+    jsloop.run(main)
+
+
+def test_writable_finish_destroyed(must):
+    """test/parallel/test-stream-writable-finish-destroyed.js"""
+
+    def main():
+        def write1(chunk, encoding, cb):
+            w1.on("close", must.call(lambda: cb()))
+
+        w1 = Writable(write=must.call(write1))
+        w1.on("finish", must.not_call())
+        w1.end("asd")
+        w1.destroy()
+
+        def write2(chunk, encoding, cb):
+            def on_close():
+                cb()
+                w2.end()
+
+            w2.on("close", must.call(on_close))
+
+        w2 = Writable(write=must.call(write2))
+        w2.on("finish", must.not_call())
+        w2.write("asd")
+        w2.destroy()
+
+        w3 = Writable(write=lambda *a: None)
+        w3.on("finish", must.not_call())
+        w3.end()
+        w3.destroy()
+
+    jsloop.run(main)
