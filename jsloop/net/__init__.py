@@ -8,10 +8,9 @@ The package is split along the design:
 
 * ``_addr``   — IP literals, ``AddressInfo``, Node-shaped errors, argument checks (pure);
 * ``_common`` — constants and per-loop state (the shared receive buffer, open handles);
-* ``_socket`` — ``Socket``: reading, writing, ending, destroy;
+* ``_socket`` — ``Socket``: a ``stream.Duplex``; its _read/_write/_writev/_final/_destroy;
 * ``_connect`` — ``Socket.connect``: requests, lookups, completion (a mixin);
 * ``_sockinfo`` — options, the idle timeout, refs, addresses (a mixin);
-* ``_iter``   — ``async for chunk in socket``;
 * ``_server`` — ``Server``: listen, accept, close.
 
 Each module's docstring gives its invariants and the Node 20 ordering it keeps.

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from .._req import Req
 from ..errors import NodeTypeError
+from ..stream._destroy import undestroy
 from ..timers import nextTick
 from ._addr import (
     AddressInfo,
@@ -58,12 +59,7 @@ class SocketConnect:
         _net: Any
         _opts: dict[str, Any] | None
         _server: Server | None
-        _flowing: bool | None
-        _decoder: Any
-        _reading: bool
         _timeout_ms: int
-        _wq: Any
-        _write_ended: bool
         connecting: bool
         destroyed: bool
         allowHalfOpen: bool
@@ -77,8 +73,8 @@ class SocketConnect:
         _attach: Callable[..., None]
         _update_interest: Callable[[], None]
         _touch: Callable[[], None]
-        _flush: Callable[[], None]
-        _shutdown: Callable[[], None]
+        _run_pending: Callable[[], None]
+        _on_connected: Callable[[], None]
         _on_io: Callable[[int], None]
         _on_connect_io: Callable[[int], None]
 
@@ -126,11 +122,10 @@ class SocketConnect:
             for key in ("peer", "addr", "end_cbs"):
                 self._opts.pop(key, None)
         self._server = None
-        # Node's undestroy resets the ended/destroyed state, not the flowing mode
-        # or the encoding: a socket with a 'data' listener keeps flowing.
-        flowing, decoder = self._flowing, self._decoder
+        # Node's undestroy resets the stream's ended/destroyed state, not the
+        # flowing mode or the encoding: a socket with a 'data' listener keeps flowing.
         self._reset_state()
-        self._flowing, self._decoder = flowing, decoder
+        undestroy(self)
 
     def _finish_req(self, req: Req) -> bool:
         """Complete a connect request; False if it was already (destroy cancelled it)."""
@@ -239,17 +234,11 @@ class SocketConnect:
             return
         if self._timeout_ms:
             self._touch()
-        # Node's afterConnect: start reading unless the user paused the socket.
-        self._reading = self._flowing is not False
         self._update_interest()
+        # Node's afterConnect: 'connect' (writes and a _final that waited for it
+        # run then, as their once('connect') listeners), 'ready', then the first
+        # read unless the user paused the socket.
+        self._run_pending()
         self.emit("connect")
         self.emit("ready")
-        # libuv goes on with queued writes / a shutdown in the same uv__stream_io
-        # call, after the connect callback's MakeCallback scope (and its drain).
-        self._net.loop.drain()
-        if self.destroyed:
-            return
-        if self._wq:
-            self._flush()
-        elif self._write_ended:
-            self._shutdown()
+        self._on_connected()

@@ -287,10 +287,9 @@ class Server(EventEmitter):
         s._server = self
         self._connections += 1
         if self.pauseOnConnect:
-            s._flowing = False  # Node's pauseOnCreate: no read until resume()
+            s.readableFlowing = False  # Node's pauseOnCreate: no read until resume()
         else:
-            s._reading = True  # Node's Socket constructor: read(0) on a handle
-        s._update_interest()
+            s.read(0)  # Node's Socket constructor: read(0) on a handle
         self.emit("connection", s)
 
     def _back_off(self) -> None:
