@@ -343,10 +343,7 @@ class Socket(SocketConnect, SocketInfo, Duplex):
         bufs = pend[0]
         while bufs:
             try:
-                if len(bufs) == 1:
-                    sent = sock.send(bufs[0])
-                else:
-                    sent = sock.sendmsg(bufs[:IOV_MAX])
+                sent = sock.send(bufs[0]) if len(bufs) == 1 else sock.sendmsg(bufs[:IOV_MAX])
             except WOULD_BLOCK:
                 return
             except OSError as exc:
@@ -397,7 +394,8 @@ class Socket(SocketConnect, SocketInfo, Duplex):
     def bytesWritten(self) -> int:
         """Bytes handed to the kernel's write requests plus bytes still buffered."""
         ws = self._writableState
-        return self._bytes_sent + ws.length - ws.writelen
+        n: int = self._bytes_sent + ws.length - ws.writelen
+        return n
 
     @property
     def pending(self) -> bool:
@@ -492,8 +490,7 @@ class Socket(SocketConnect, SocketInfo, Duplex):
 
 def _consume(bufs: list[Any], sent: int) -> list[Any]:
     """The buffers not (fully) sent, the first one as a view past what was."""
-    i = 0
-    for b in bufs:
+    for i, b in enumerate(bufs):
         n = len(b)
         if sent < n:
             if sent:
@@ -502,6 +499,4 @@ def _consume(bufs: list[Any], sent: int) -> list[Any]:
                 return rest
             return bufs[i:] if i else bufs
         sent -= n
-        i += 1
     return []
-

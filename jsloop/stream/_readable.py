@@ -185,10 +185,14 @@ def add_chunk(stream: Any, state: ReadableState, chunk: Any, add_to_front: bool)
             if state.bufferIndex > 0:
                 state.bufferIndex -= 1
                 state.buffer[state.bufferIndex] = chunk
-            else:
+            elif state.buffer:
                 state.buffer.insert(0, chunk)
-        else:
+            else:
+                state.buffer = [chunk]
+        elif state.buffer:
             state.buffer.append(chunk)
+        else:
+            state.buffer = [chunk]  # (an idle stream holds no list: see ReadableState)
         if bits & kNeedReadable:
             emit_readable(stream)
     # maybe_read_more(stream, state), inlined: this runs once per chunk.
@@ -297,7 +301,10 @@ def on_eof_chunk(stream: Any, state: ReadableState) -> None:
     if decoder is not None:
         chunk = decoder.end()
         if chunk:
-            state.buffer.append(chunk)
+            if state.buffer:
+                state.buffer.append(chunk)
+            else:
+                state.buffer = [chunk]
             state.length += 1 if state.bits & kObjectMode else len(chunk)
     state.bits |= kEnded
     if state.bits & kSync:
@@ -398,7 +405,7 @@ def from_list(n: int, state: ReadableState) -> Any:
                     break
             ret = ("" if state.bits & kDecoder else b"").join(parts)
     if idx == ln:
-        buf.clear()
+        state.buffer = ()  # give the list back: most streams rarely buffer
         state.bufferIndex = 0
     elif idx > 1024:
         del buf[:idx]
@@ -537,10 +544,8 @@ class Readable(Stream):
         state.encoding = decoder.encoding
         state.bits |= kDecoder
         content = "".join(decoder.write(d) for d in state.buffer[state.bufferIndex:])
-        state.buffer.clear()
+        state.buffer = [content] if content else ()
         state.bufferIndex = 0
-        if content:
-            state.buffer.append(content)
         state.length = len(content)
         return self
 

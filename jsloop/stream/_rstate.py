@@ -62,7 +62,9 @@ class ReadableState(StateBase):
             self.encoding = self.decoder.encoding
             bits |= kDecoder
         self.bits = bits
-        self.buffer: list[Any] = []
+        # The buffered chunks: a shared empty tuple until something is buffered, and
+        # again once read empty (a list is 56 B per idle stream; sockets rarely buffer).
+        self.buffer: Any = ()
         self.bufferIndex = 0
         self.length = 0
         # A shared empty tuple until the first pipe() (saves a list per stream).
