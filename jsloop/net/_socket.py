@@ -56,7 +56,10 @@ from typing import TYPE_CHECKING, Any, Self
 from .._compat import call_js
 from .._poller import READABLE, WRITABLE
 from .._runtime import get_loop
+from ..stream import _rstate as rs_bits
+from ..stream import _wstate as ws_bits
 from ..stream._duplex import Duplex
+from ..stream._utils import kConstructed, kDestroyed, kErrored, kObjectMode
 from ..stream._writable import Writable
 from ..timers import nextTick
 from ._addr import from_oserror, node_error
@@ -71,6 +74,19 @@ IOV_MAX = 1024  # buffers per sendmsg (Linux's UIO_MAXIOV)
 
 # The stream options of every socket (Node's net.Socket constructor): one shared
 # dict per allowHalfOpen value, not one per socket.
+# The readable bits that keep a chunk off the direct 'data' path (Node's addChunk
+# emits directly only when flowing, with a 'data' listener, outside a sync read).
+_R_SLOW = (rs_bits.kFlowing | rs_bits.kSync | rs_bits.kDataListening | kObjectMode
+           | rs_bits.kEnded | kDestroyed | kErrored | rs_bits.kDecoder | rs_bits.kMultiAwaitDrain)
+_R_DIRECT = rs_bits.kFlowing | rs_bits.kDataListening
+# What Node's maybeReadMore -> read(0) -> _read leaves after a chunk went out directly.
+_R_AFTER = rs_bits.kDataEmitted | rs_bits.kReading | rs_bits.kNeedReadable
+# The writable bits that keep a write off the direct send path (Node's writeOrBuffer
+# calls _write at once only when nothing is being written, corked or buffered).
+_W_SLOW = (kObjectMode | ws_bits.kEnding | kDestroyed | kErrored | ws_bits.kWriting
+           | ws_bits.kCorked | ws_bits.kNeedDrain | kConstructed)
+_W_INFLIGHT = ws_bits.kWriting | ws_bits.kExpectWriteCb
+
 _OPTS = {
     False: {"allowHalfOpen": False, "emitClose": False},
     True: {"allowHalfOpen": True, "emitClose": False},
@@ -245,7 +261,20 @@ class Socket(SocketConnect, SocketInfo, Duplex):
         self.bytesRead += n
         if self._timeout_ms:
             self._touch()
-        if not self.push(net.view[:n].tobytes()) and self._bits & 16:
+        chunk = net.view[:n].tobytes()
+        state = self._readableState
+        bits = state.bits
+        if bits & _R_SLOW == _R_DIRECT and not state.length:
+            # push() -> addChunk's direct 'data' (Node's own fast path), and what the
+            # maybeReadMore tick it schedules would do (read(0) while the fd is being
+            # read only sets reading/needReadable), without the call chain or the tick.
+            state.awaitDrainWriters = None
+            state.bits = bits | rs_bits.kDataEmitted
+            self.emit("data", chunk)
+            if not state.bits & (rs_bits.kEnded | kDestroyed | kErrored):
+                state.bits |= _R_AFTER
+            return
+        if not self.push(chunk) and self._bits & 16:
             # Buffer full (paused, or nobody reading): readStop until _read.
             self._reading = False
             self._update_interest()
@@ -262,9 +291,40 @@ class Socket(SocketConnect, SocketInfo, Duplex):
 
     def write(self, chunk: Any, encoding: Any = None, cb: Any = None) -> bool:
         """``socket.write(data[, encoding][, cb])``: False once 16 KiB are queued, then 'drain'."""
+        state = self._writableState
+        if (type(chunk) is bytes and cb is None and encoding is None
+                and state.bits & _W_SLOW == kConstructed and not state.length
+                and (sock := self._sock) is not None and not self.connecting):
+            n = len(chunk)
+            if n < state.highWaterMark:
+                return self._write_now(sock, state, chunk, n)
         if self._bits & 64 and not self.allowHalfOpen and self.writableEnded:
             return self._write_after_fin(encoding if callable(encoding) else cb)
         return Writable.write(self, chunk, encoding, cb)
+
+    def _write_now(self, sock: socket.socket, state: Any, chunk: bytes, n: int) -> bool:
+        """Writable.write -> writeOrBuffer -> _write for a small bytes chunk with no
+        callback and nothing buffered, inlined: a send that completes at once leaves
+        the Writable's state as it was (Node's onwrite with a nop callback takes no
+        tick); the unsent rest becomes the write in flight, as _write would make it."""
+        try:
+            sent = sock.send(chunk)
+        except WOULD_BLOCK:
+            sent = 0
+        except OSError:
+            return Writable.write(self, chunk)  # the generic path reports the error
+        self._bytes_sent += n
+        if self._timeout_ms:
+            self._touch()
+        if sent == n:
+            return True
+        state.length += n
+        state.writelen = n
+        state.pendingcb += 1
+        state.bits |= _W_INFLIGHT
+        self._wpend = [[memoryview(chunk)[sent:]], state]  # state is its onwrite
+        self._update_interest()
+        return True
 
     # -- writing (the Writable's sink) ----------------------------------------------
 
