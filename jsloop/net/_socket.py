@@ -59,8 +59,10 @@ from .._runtime import get_loop
 from ..stream import _rstate as rs_bits
 from ..stream import _wstate as ws_bits
 from ..stream._duplex import Duplex
+from ..stream._legacy import Stream
 from ..stream._utils import kConstructed, kDestroyed, kErrored, kObjectMode
 from ..stream._writable import Writable
+from ..stream._wstate import WritableState
 from ..timers import nextTick
 from ._addr import from_oserror, node_error
 from ._common import WOULD_BLOCK, Flag, loop_net
@@ -91,6 +93,23 @@ _OPTS = {
     False: {"allowHalfOpen": False, "emitClose": False},
     True: {"allowHalfOpen": True, "emitClose": False},
 }
+
+
+# The Stream slot that holds the WritableState (the Socket's property wraps it).
+_ws_get = Stream.__dict__["_writableState"].__get__
+_ws_set = Stream.__dict__["_writableState"].__set__
+
+
+def _writable_state(self: Socket) -> Any:
+    """``socket._writableState``, created on first use: an accepted connection that
+    never writes (most idle ones) does without its 144 B + flag int. A new
+    WritableState is exactly what the constructor would have made: nothing
+    touches it before its first use."""
+    ws = _ws_get(self)
+    if ws is None:
+        ws = WritableState(_OPTS[False], self, True)
+        _ws_set(self, ws)
+    return ws
 
 
 def _closed_before_connection() -> Exception:
@@ -130,6 +149,7 @@ class Socket(SocketConnect, SocketInfo, Duplex):
         if allowHalfOpen is None:
             allowHalfOpen = bool(options.get("allowHalfOpen", False)) if options else False
         Duplex.__init__(self, _OPTS[bool(allowHalfOpen)])
+        _ws_set(self, None)  # made again on first use (see _writable_state)
         self._bits = 32  # _refed
         self._net = loop_net(get_loop())
         self._sock: socket.socket | None = None
@@ -146,6 +166,18 @@ class Socket(SocketConnect, SocketInfo, Duplex):
         self._bytes_sent = 0
         self._timeout_ms = 0
         self.connecting = False
+
+    _writableState = property(_writable_state, _ws_set)  # type: ignore[assignment]
+
+    @property
+    def destroyed(self) -> bool:
+        """Both sides are destroyed together (``destroy``/``_undestroy`` set both):
+        the readable side's bit answers without creating the writable state."""
+        return bool(self._readableState.bits & kDestroyed)
+
+    @destroyed.setter
+    def destroyed(self, value: bool) -> None:
+        Duplex.destroyed.fset(self, value)
 
     def _reset_state(self) -> None:
         """The per-life socket state, for ``connect()`` after ``destroy()``."""
