@@ -167,7 +167,7 @@ class Socket(SocketConnect, SocketInfo, Duplex):
         self._timeout_ms = 0
         self.connecting = False
 
-    _writableState = property(_writable_state, _ws_set)  # type: ignore[assignment]
+    _writableState = property(_writable_state, _ws_set)
 
     @property
     def destroyed(self) -> bool:
@@ -177,7 +177,7 @@ class Socket(SocketConnect, SocketInfo, Duplex):
 
     @destroyed.setter
     def destroyed(self, value: bool) -> None:
-        Duplex.destroyed.fset(self, value)
+        Duplex.destroyed.fset(self, value)  # type: ignore[attr-defined]
 
     def _reset_state(self) -> None:
         """The per-life socket state, for ``connect()`` after ``destroy()``."""
