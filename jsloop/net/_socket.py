@@ -136,13 +136,13 @@ class Socket(SocketConnect, SocketInfo, Duplex):
         "_w",
         "_wpend",
         "bytesRead",
-        "connecting",
     )
 
     # Cold booleans, one bit each of ``_bits`` (see Flag).
     _reading = Flag(16)  # Node's handle.reading: the fd is being read
     _refed = Flag(32)
     _eof = Flag(64)  # the peer's FIN was read
+    connecting = Flag(128)  # Node's socket.connecting (a bit: one slot less per socket)
 
     def __init__(self, options: dict[str, Any] | None = None, *,
                  allowHalfOpen: bool | None = None) -> None:
@@ -300,7 +300,8 @@ class Socket(SocketConnect, SocketInfo, Duplex):
             # push() -> addChunk's direct 'data' (Node's own fast path), and what the
             # maybeReadMore tick it schedules would do (read(0) while the fd is being
             # read only sets reading/needReadable), without the call chain or the tick.
-            state.awaitDrainWriters = None
+            if state.awaitDrainWriters is not None:
+                state.awaitDrainWriters = None
             state.bits = bits | rs_bits.kDataEmitted
             self.emit("data", chunk)
             if not state.bits & (rs_bits.kEnded | kDestroyed | kErrored):
@@ -326,7 +327,7 @@ class Socket(SocketConnect, SocketInfo, Duplex):
         state = self._writableState
         if (type(chunk) is bytes and cb is None and encoding is None
                 and state.bits & _W_SLOW == kConstructed and not state.length
-                and (sock := self._sock) is not None and not self.connecting):
+                and (sock := self._sock) is not None and not self._bits & 128):
             n = len(chunk)
             if n < state.highWaterMark:
                 return self._write_now(sock, state, chunk, n)

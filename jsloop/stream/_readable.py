@@ -175,7 +175,7 @@ def add_chunk(stream: Any, state: ReadableState, chunk: Any, add_to_front: bool)
     ):
         if bits & kMultiAwaitDrain:
             state.awaitDrainWriters.clear()
-        else:
+        elif state.awaitDrainWriters is not None:
             state.awaitDrainWriters = None
         state.bits = bits | kDataEmitted
         stream.emit("data", chunk)
@@ -281,7 +281,7 @@ def read(stream: Any, n: Any = None) -> Any:
         state.length -= n
         if state.bits & kMultiAwaitDrain:
             state.awaitDrainWriters.clear()
-        else:
+        elif state.awaitDrainWriters is not None:
             state.awaitDrainWriters = None
     if state.length == 0:
         if not state.bits & kEnded:
