@@ -65,7 +65,7 @@ from ..stream._writable import Writable
 from ..stream._wstate import WritableState
 from ..timers import nextTick
 from ._addr import from_oserror, node_error
-from ._common import WOULD_BLOCK, Flag, loop_net
+from ._common import HIGH_WATER_MARK, WOULD_BLOCK, Flag, loop_net
 from ._connect import SocketConnect
 from ._sockinfo import SocketInfo
 
@@ -101,8 +101,8 @@ _ws_set = Stream.__dict__["_writableState"].__set__
 
 
 def _writable_state(self: Socket) -> Any:
-    """``socket._writableState``, created on first use: an accepted connection that
-    never writes (most idle ones) does without its 144 B + flag int. A new
+    """``socket._writableState``, created on first use: a socket whose writes all
+    left at once (``write``'s direct path) does without its 144 B + flag int. A new
     WritableState is exactly what the constructor would have made: nothing
     touches it before its first use."""
     ws = _ws_get(self)
@@ -324,12 +324,18 @@ class Socket(SocketConnect, SocketInfo, Duplex):
 
     def write(self, chunk: Any, encoding: Any = None, cb: Any = None) -> bool:
         """``socket.write(data[, encoding][, cb])``: False once 16 KiB are queued, then 'drain'."""
-        state = self._writableState
         if (type(chunk) is bytes and cb is None and encoding is None
-                and state.bits & _W_SLOW == kConstructed and not state.length
                 and (sock := self._sock) is not None and not self._bits & 128):
             n = len(chunk)
-            if n < state.highWaterMark:
+            state = _ws_get(self)
+            if state is None:
+                # No WritableState yet: it would be a fresh one (nothing buffered,
+                # not ending, not corked), and a write that leaves at once would
+                # leave it as fresh, so it is only made if the send falls short.
+                if n < HIGH_WATER_MARK:
+                    return self._write_now(sock, None, chunk, n)
+            elif (state.bits & _W_SLOW == kConstructed and not state.length
+                  and n < state.highWaterMark):
                 return self._write_now(sock, state, chunk, n)
         if self._bits & 64 and not self.allowHalfOpen and self.writableEnded:
             return self._write_after_fin(encoding if callable(encoding) else cb)
@@ -351,6 +357,8 @@ class Socket(SocketConnect, SocketInfo, Duplex):
             self._touch()
         if sent == n:
             return True
+        if state is None:
+            state = self._writableState
         state.length += n
         state.writelen = n
         state.pendingcb += 1
