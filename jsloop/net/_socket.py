@@ -326,46 +326,44 @@ class Socket(SocketConnect, SocketInfo, Duplex):
         """``socket.write(data[, encoding][, cb])``: False once 16 KiB are queued, then 'drain'."""
         if (type(chunk) is bytes and cb is None and encoding is None
                 and (sock := self._sock) is not None and not self._bits & 128):
+            # Writable.write -> writeOrBuffer -> _write for a small bytes chunk with
+            # no callback and nothing buffered, inlined. A send that completes at
+            # once leaves the Writable's state as it was (Node's onwrite with a nop
+            # callback takes no tick). With no WritableState yet, it would be a fresh
+            # one (nothing buffered, not ending, not corked) and stays so: it is only
+            # made if the send falls short.
             n = len(chunk)
             state = _ws_get(self)
-            if state is None:
-                # No WritableState yet: it would be a fresh one (nothing buffered,
-                # not ending, not corked), and a write that leaves at once would
-                # leave it as fresh, so it is only made if the send falls short.
-                if n < HIGH_WATER_MARK:
-                    return self._write_now(sock, None, chunk, n)
-            elif (state.bits & _W_SLOW == kConstructed and not state.length
-                  and n < state.highWaterMark):
-                return self._write_now(sock, state, chunk, n)
+            if (n < HIGH_WATER_MARK if state is None
+                    else state.bits & _W_SLOW == kConstructed and not state.length
+                    and n < state.highWaterMark):
+                try:
+                    sent = sock.send(chunk)
+                except WOULD_BLOCK:
+                    sent = 0
+                except OSError:
+                    return Writable.write(self, chunk)  # the generic path reports it
+                self._bytes_sent += n
+                if self._timeout_ms:
+                    self._touch()
+                if sent != n:
+                    self._write_rest(state, chunk, sent, n)
+                return True
         if self._bits & 64 and not self.allowHalfOpen and self.writableEnded:
             return self._write_after_fin(encoding if callable(encoding) else cb)
         return Writable.write(self, chunk, encoding, cb)
 
-    def _write_now(self, sock: socket.socket, state: Any, chunk: bytes, n: int) -> bool:
-        """Writable.write -> writeOrBuffer -> _write for a small bytes chunk with no
-        callback and nothing buffered, inlined: a send that completes at once leaves
-        the Writable's state as it was (Node's onwrite with a nop callback takes no
-        tick); the unsent rest becomes the write in flight, as _write would make it."""
-        try:
-            sent = sock.send(chunk)
-        except WOULD_BLOCK:
-            sent = 0
-        except OSError:
-            return Writable.write(self, chunk)  # the generic path reports the error
-        self._bytes_sent += n
-        if self._timeout_ms:
-            self._touch()
-        if sent == n:
-            return True
+    def _write_rest(self, state: Any, chunk: bytes, sent: int, n: int) -> None:
+        """The direct send fell short: the unsent rest becomes the write in flight,
+        as ``_write`` would have made it (``state`` is its onwrite callback)."""
         if state is None:
             state = self._writableState
         state.length += n
         state.writelen = n
         state.pendingcb += 1
         state.bits |= _W_INFLIGHT
-        self._wpend = [[memoryview(chunk)[sent:]], state]  # state is its onwrite
+        self._wpend = [[memoryview(chunk)[sent:]], state]
         self._update_interest()
-        return True
 
     # -- writing (the Writable's sink) ----------------------------------------------
 
