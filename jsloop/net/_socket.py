@@ -126,6 +126,7 @@ class Socket(SocketConnect, SocketInfo, Duplex):
     """
 
     __slots__ = (
+        "__weakref__",  # sockets are weak-referenceable (a stream.Stream is not)
         "_bits",
         "_bytes_sent",
         "_net",
