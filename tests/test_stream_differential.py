@@ -21,6 +21,7 @@ node runs each program in its own Worker, many per process (helpers/noderun).
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from helpers.noderun import node_path, run_node_batch
@@ -317,7 +318,10 @@ def test_stream_corpus_matches_node():
 
 
 @needs_node
+# Fixed programs by default, so a CI run is repeatable; JSLOOP_EXPLORE=1 draws new ones
+# (how the ~2,000 programs in docs/streams.md were compared).
 @settings(max_examples=8, deadline=None, phases=[Phase.generate],
+          derandomize=not os.environ.get("JSLOOP_EXPLORE"),
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(programs(), min_size=20, max_size=20))
 def test_random_stream_programs_match_node(progs):
