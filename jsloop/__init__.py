@@ -87,7 +87,16 @@ def __getattr__(name: str) -> object:
         from . import aio
 
         return getattr(aio, name)
+    if name in _LAZY_MODULES:
+        # submodules users reach as attributes (``jsloop.testing.schedules()``)
+        # without paying for them at ``import jsloop``
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'jsloop' has no attribute {name!r}")
+
+
+_LAZY_MODULES = frozenset({"testing", "perf_hooks"})
 
 
 # Opt-in diagnostics from the environment (docs/diagnostics.md): one lookup at
