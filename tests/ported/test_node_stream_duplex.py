@@ -12,17 +12,7 @@ from jsloop import nextTick, setImmediate
 from jsloop.abort import AbortController
 from jsloop.stream import Duplex, Readable, Transform, Writable, finished
 
-
-def run(main):
-    return jsloop.run(main)
-
-
-def eq(a, b):
-    assert a == b, (a, b)
-
-
-def is_(a, b):
-    assert a is b, (a, b)
+from .node_assert import eq, is_, run
 
 
 def _dup(**kw):

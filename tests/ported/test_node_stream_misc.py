@@ -13,13 +13,7 @@ from jsloop import fs, nextTick, setImmediate
 from jsloop.stream import Readable, Transform, Writable
 from jsloop.stream import promises as sp
 
-
-def run(main):
-    return jsloop.run(main)
-
-
-def eq(a, b):
-    assert a == b, (a, b)
+from .node_assert import eq, run
 
 
 def test_stream2_objects(must):

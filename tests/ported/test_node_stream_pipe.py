@@ -9,13 +9,7 @@ import jsloop
 from jsloop import nextTick, setImmediate
 from jsloop.stream import PassThrough, Readable, Stream, Writable
 
-
-def run(main):
-    return jsloop.run(main)
-
-
-def eq(a, b):
-    assert a == b, (a, b)
+from .node_assert import eq, run
 
 
 def test_pipe_after_end(must):

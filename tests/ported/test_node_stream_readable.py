@@ -21,17 +21,7 @@ from jsloop.stream import (
     isErrored,
 )
 
-
-def run(main):
-    return jsloop.run(main)
-
-
-def eq(a, b):
-    assert a == b, (a, b)
-
-
-def is_(a, b):
-    assert a is b, (a, b)
+from .node_assert import eq, is_, run
 
 
 def code_is(must, code, message=None):

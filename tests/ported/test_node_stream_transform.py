@@ -11,17 +11,7 @@ import jsloop
 from jsloop import nextTick, setImmediate
 from jsloop.stream import PassThrough, Readable, Transform, Writable
 
-
-def run(main):
-    return jsloop.run(main)
-
-
-def eq(a, b):
-    assert a == b, (a, b)
-
-
-def is_(a, b):
-    assert a is b, (a, b)
+from .node_assert import eq, is_, run
 
 
 def test_transform_callback_twice(must):

@@ -14,9 +14,7 @@ from jsloop import nextTick, setImmediate
 from jsloop.abort import AbortController, AbortSignal
 from jsloop.stream import Transform, Writable, addAbortSignal
 
-
-def run(main):
-    return jsloop.run(main)
+from .node_assert import run
 
 
 def expects_error(must, **props):
