@@ -81,7 +81,6 @@ Imports: _loop, _clock, _poller, _runtime, _threadpool; ``jsloop.net`` lazily
 from __future__ import annotations
 
 import array
-import os
 import random
 import sys
 import threading
@@ -214,19 +213,11 @@ class Schedule:
             ctl.install(get_loop())
             return main(*a)
 
-        # jsloop.run's GC tuning (gc.freeze of the whole heap) pays off in a long
-        # run, not in hundreds of short ones inside a test process: leave GC alone.
-        saved_gc = os.environ.get("JSLOOP_GC")
-        os.environ["JSLOOP_GC"] = "default"
         try:
             return _loop.run(
                 boot, *args, clock=ctl.clock, unhandled_rejections=unhandled_rejections
             )
         finally:
-            if saved_gc is None:
-                os.environ.pop("JSLOOP_GC", None)
-            else:
-                os.environ["JSLOOP_GC"] = saved_gc
             self.end_run()
 
     def end_run(self) -> None:
